@@ -1,29 +1,12 @@
 #include "protocol/header.h"
 
 namespace kclient::protocol {
-namespace {
-
-void WriteHeaderTags(Writer& w, const UnknownTaggedFields& tags) {
-  WriteTaggedFields(w, {}, nullptr, tags);
-}
-
-void ReadHeaderTags(Reader& r, UnknownTaggedFields* tags) {
-  const uint32_t count = r.ReadUvarint32();
-  for (uint32_t i = 0; i < count && r.ok(); ++i) {
-    const uint32_t tag = r.ReadUvarint32();
-    const auto data = r.ReadSpan(r.ReadUvarint32());
-    if (r.ok()) tags->push_back(UnknownTaggedField{tag, Bytes(data.begin(), data.end())});
-  }
-}
-
-}  // namespace
-
 void RequestHeader::Write(Writer& w, int16_t header_version) const {
   w.WriteInt16(api_key);
   w.WriteInt16(api_version);
   w.WriteInt32(correlation_id);
   if (header_version >= 1) w.WriteNullableString(client_id, /*compact=*/false);
-  if (header_version >= 2) WriteHeaderTags(w, unknown_tagged_fields);
+  if (header_version >= 2) WriteTaggedFields(w, {}, nullptr, unknown_tagged_fields);
 }
 
 void RequestHeader::Read(Reader& r, int16_t header_version) {
@@ -31,17 +14,17 @@ void RequestHeader::Read(Reader& r, int16_t header_version) {
   api_version = r.ReadInt16();
   correlation_id = r.ReadInt32();
   if (header_version >= 1) client_id = r.ReadNullableString(/*compact=*/false);
-  if (header_version >= 2) ReadHeaderTags(r, &unknown_tagged_fields);
+  if (header_version >= 2) ReadUnknownTaggedFields(r, &unknown_tagged_fields);
 }
 
 void ResponseHeader::Write(Writer& w, int16_t header_version) const {
   w.WriteInt32(correlation_id);
-  if (header_version >= 1) WriteHeaderTags(w, unknown_tagged_fields);
+  if (header_version >= 1) WriteTaggedFields(w, {}, nullptr, unknown_tagged_fields);
 }
 
 void ResponseHeader::Read(Reader& r, int16_t header_version) {
   correlation_id = r.ReadInt32();
-  if (header_version >= 1) ReadHeaderTags(r, &unknown_tagged_fields);
+  if (header_version >= 1) ReadUnknownTaggedFields(r, &unknown_tagged_fields);
 }
 
 Status ReadRequestHeader(std::span<const uint8_t> frame, RequestHeader* header,

@@ -243,4 +243,13 @@ void WriteTaggedFields(Writer& w, std::span<const EncodedTag> known, const util:
   }
 }
 
+void ReadUnknownTaggedFields(Reader& r, UnknownTaggedFields* unknown) {
+  const uint32_t count = r.ReadUvarint32();
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    const uint32_t tag = r.ReadUvarint32();
+    const auto data = r.ReadSpan(r.ReadUvarint32());
+    if (r.ok()) unknown->push_back(UnknownTaggedField{tag, Bytes(data.begin(), data.end())});
+  }
+}
+
 }  // namespace kclient::protocol

@@ -165,5 +165,7 @@ struct EncodedTag {
 };
 void WriteTaggedFields(Writer& w, std::span<const EncodedTag> known, const util::ByteBuffer* scratch,
                        const UnknownTaggedFields& unknown);
+// Reads a tagged-field section in which no tag is known, keeping every field verbatim.
+void ReadUnknownTaggedFields(Reader& r, UnknownTaggedFields* unknown);
 
 }  // namespace kclient::protocol

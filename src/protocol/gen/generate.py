@@ -63,6 +63,29 @@ class Gen:
             return "false"
         return " && ".join(parts) if parts else "true"
 
+    def cond_within(self, r: Versions | None, within: Versions) -> str:
+        """Like cond(r), but only for versions inside `within` (where the code runs): "true" or
+        "false" when r holds for all or none of them."""
+        vs = [v for v in range(self.lo, self.hi + 1) if within.contains(v)]
+        hits = [v for v in vs if kschema.contains(r, v)]
+        if len(hits) == len(vs):
+            return "true"
+        if not hits:
+            return "false"
+        return self.cond(r)
+
+    def inline_cond(self, f: Field) -> str:
+        """When the field is written inline (present and not tagged)."""
+        present = self.cond(f.versions)
+        if f.tag is None:
+            return present
+        tagged = self.cond_within(f.tagged, f.versions)
+        if tagged == "true":
+            return "false"
+        if tagged == "false":
+            return present
+        return f"({present}) && !({tagged})"
+
     def flex_expr(self, f: Field) -> str:
         if f.flexible is not None:
             return f"({self.cond(f.flexible)})"
@@ -265,19 +288,26 @@ class Gen:
         out = []
         optional = self.nullable_anywhere(f)
         if optional:
-            out.append(f"{ind}if (!{x}) {{")
-            out.append(f"{ind}  if ({nullable_cond}) {{")
             if f.is_array:
-                out.append(f"{ind}    {w}.WriteArrayLength(-1, {flex});")
+                write_null = f"{w}.WriteArrayLength(-1, {flex});"
             elif f.type == "string":
-                out.append(f"{ind}    {w}.WriteStringLength(-1, {flex});")
+                write_null = f"{w}.WriteStringLength(-1, {flex});"
             elif f.type in ("bytes", "records"):
-                out.append(f"{ind}    {w}.WriteBytesLength(-1, {flex});")
+                write_null = f"{w}.WriteBytesLength(-1, {flex});"
             else:
-                out.append(f"{ind}    {w}.WriteInt8(-1);")
-            out.append(f"{ind}  }} else {{")
-            out.append(f"{ind}    {w}.Fail(\"{f.name} is null, which version \" + std::to_string(version) + \" does not allow\");")
-            out.append(f"{ind}  }}")
+                write_null = f"{w}.WriteInt8(-1);"
+            fail = f"{w}.Fail(\"{f.name} is null, which version \" + std::to_string(version) + \" does not allow\");"
+            out.append(f"{ind}if (!{x}) {{")
+            if nullable_cond == "true":
+                out.append(f"{ind}  {write_null}")
+            elif nullable_cond == "false":
+                out.append(f"{ind}  {fail}")
+            else:
+                out.append(f"{ind}  if ({nullable_cond}) {{")
+                out.append(f"{ind}    {write_null}")
+                out.append(f"{ind}  }} else {{")
+                out.append(f"{ind}    {fail}")
+                out.append(f"{ind}  }}")
             out.append(f"{ind}}} else {{")
             out += self.write_present(f, f"(*{x})", w, flex, ind + "  ")
             out.append(f"{ind}}}")
@@ -316,17 +346,25 @@ class Gen:
         for f in fields:
             x = snake(f.name)
             present = self.cond(f.versions)
-            tagged = self.cond(f.tagged) if f.tag is not None else "false"
-            inline_cond = present if tagged == "false" else f"({present}) && !({tagged})"
-            body = self.write_value(f, x, "w", self.flex_expr(f), self.cond(f.nullable), "    ")
+            inline_cond = self.inline_cond(f)
+            body = self.write_value(f, x, "w", self.flex_expr(f), self.cond_within(f.nullable, f.versions), "    ")
+            check_absent = not f.ignorable and present != "true"
+            absent_fail = f"w.Fail(\"{f.name} is set but version \" + std::to_string(version) + \" cannot carry it\");"
             if inline_cond == "true":
                 out += [b[2:] for b in body]
+            elif inline_cond == "false":
+                if check_absent:
+                    out.append(f"  if (!({present}) && !({self.is_default_expr(f, x)})) {{")
+                    out.append(f"    {absent_fail}")
+                    out.append("  }")
             else:
                 out.append(f"  if ({inline_cond}) {{")
                 out += body
-                if not f.ignorable:
-                    out.append(f"  }} else if (!({present}) && !({self.is_default_expr(f, x)})) {{")
-                    out.append(f"    w.Fail(\"{f.name} is set but version \" + std::to_string(version) + \" cannot carry it\");")
+                if check_absent:
+                    # Inside the else branch the field is absent unless it is tagged here.
+                    absent = "" if inline_cond == present else f"!({present}) && "
+                    out.append(f"  }} else if ({absent}!({self.is_default_expr(f, x)})) {{")
+                    out.append(f"    {absent_fail}")
                 out.append("  }")
         if self.api.flexible is not None:
             tagged_fields = sorted([f for f in fields if f.tag is not None], key=lambda f: f.tag)
@@ -340,7 +378,7 @@ class Gen:
                     out.append(f"    if (({self.cond(f.tagged)}) && !({self.is_default_expr(f, x)})) {{")
                     out.append("      const size_t start = scratch.size();")
                     out.append("      Writer tw(&scratch);")
-                    out += self.write_value(f, x, "tw", "true", self.cond(f.nullable), "      ")
+                    out += self.write_value(f, x, "tw", "true", self.cond_within(f.nullable, f.versions), "      ")
                     out.append("      if (!tw.ok()) w.Fail(std::string(tw.status().message()));")
                     out.append(f"      tags[ntags++] = EncodedTag{{{f.tag}, start, scratch.size() - start}};")
                     out.append("    }")
@@ -407,6 +445,10 @@ class Gen:
             return out
         if optional:
             kind = {"string": "String", "bytes": "Bytes", "records": "Records"}[f.type]
+            if nullable_cond in ("true", "false"):
+                prefix = "Nullable" if nullable_cond == "true" else ""
+                out.append(f"{ind}{x} = {r}.Read{prefix}{kind}({flex});")
+                return out
             out.append(f"{ind}if ({nullable_cond}) {{")
             out.append(f"{ind}  {x} = {r}.ReadNullable{kind}({flex});")
             out.append(f"{ind}}} else {{")
@@ -423,19 +465,22 @@ class Gen:
         out.append("  (void)flexible;")
         for f in fields:
             x = snake(f.name)
-            present = self.cond(f.versions)
-            tagged = self.cond(f.tagged) if f.tag is not None else "false"
-            inline_cond = present if tagged == "false" else f"({present}) && !({tagged})"
-            body = self.read_value(f, x, "r", self.flex_expr(f), self.cond(f.nullable), "    ")
+            inline_cond = self.inline_cond(f)
+            body = self.read_value(f, x, "r", self.flex_expr(f), self.cond_within(f.nullable, f.versions), "    ")
             if inline_cond == "true":
                 out += [b[2:] for b in body]
-            else:
+            elif inline_cond != "false":
                 out.append(f"  if ({inline_cond}) {{")
                 out += body
                 out.append("  }")
         if self.api.flexible is not None:
             tagged_fields = sorted([f for f in fields if f.tag is not None], key=lambda f: f.tag)
             out.append("  if (flexible) {")
+            if not tagged_fields:
+                out.append("    ReadUnknownTaggedFields(r, &unknown_tagged_fields);")
+                out.append("  }")
+                out.append("}")
+                return out
             out.append("    const uint32_t count = r.ReadUvarint32();")
             out.append("    for (uint32_t i = 0; i < count && r.ok(); ++i) {")
             out.append("      const uint32_t tag = r.ReadUvarint32();")
@@ -447,14 +492,11 @@ class Gen:
                 first = False
                 out.append(f"      {kw} (tag == {f.tag} && ({self.cond(f.tagged)})) {{")
                 out.append("        Reader tr(data);")
-                out += self.read_value(f, snake(f.name), "tr", "true", self.cond(f.nullable), "        ")
+                out += self.read_value(f, snake(f.name), "tr", "true", self.cond_within(f.nullable, f.versions), "        ")
                 out.append("        if (!tr.ok()) r.Fail(tr.error());")
-            if tagged_fields:
-                out.append("      } else {")
-                out.append("        unknown_tagged_fields.push_back(UnknownTaggedField{tag, Bytes(data.begin(), data.end())});")
-                out.append("      }")
-            else:
-                out.append("      unknown_tagged_fields.push_back(UnknownTaggedField{tag, Bytes(data.begin(), data.end())});")
+            out.append("      } else {")
+            out.append("        unknown_tagged_fields.push_back(UnknownTaggedField{tag, Bytes(data.begin(), data.end())});")
+            out.append("      }")
             out.append("    }")
             out.append("  }")
         out.append("}")
