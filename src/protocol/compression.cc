@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -114,7 +115,8 @@ class OutputSink {
     const size_t rem = remaining();
     if (rem == 0) return {};
     if (Spare(out_) == 0) {
-      const size_t grow = std::min(rem, std::max({want, written(), kMinGrowth}));
+      const size_t grow = std::min({rem, std::max({want, written(), kMinGrowth}),
+                                    SIZE_MAX - out_->size()});
       ReserveWithin(out_, out_->size() + grow, Ceiling());
     }
     return {Tail(out_), std::min(Spare(out_), rem)};
@@ -138,8 +140,10 @@ class OutputSink {
  private:
   static constexpr size_t kMinGrowth = 64 * 1024;
   size_t Ceiling() const {
-    // Never below the capacity the buffer already has, so ReserveWithin never shrinks it.
-    return std::max(out_->capacity(), base_ + max_output_);
+    // Saturating (max_output may be SIZE_MAX for "no limit"), and never below the capacity
+    // the buffer already has, so ReserveWithin never shrinks it.
+    const size_t limit_end = base_ + std::min(max_output_, SIZE_MAX - base_);
+    return std::max(out_->capacity(), limit_end);
   }
 
   ByteBuffer* out_;
@@ -149,10 +153,12 @@ class OutputSink {
 };
 
 // Streaming decoders first ask for this much room when the content size is unknown: record
-// batches typically compress 2-5x, so 4x the input usually avoids any regrowth.
+// batches typically compress 2-5x, so 4x the input usually avoids any regrowth. Capped so a
+// huge input does not reserve a huge guess up front; growth past it is geometric anyway.
 size_t InitialGuess(size_t input_size) {
   constexpr size_t kFloor = 64 * 1024;
-  return input_size > SIZE_MAX / 4 ? SIZE_MAX : std::max(kFloor, input_size * 4);
+  constexpr size_t kCap = 32 << 20;
+  return input_size >= kCap / 4 ? kCap : std::max(kFloor, input_size * 4);
 }
 
 // Compressors reserve the codec's worst-case bound up front and write into the spare capacity.
@@ -193,6 +199,15 @@ struct Inflater {
 thread_local Deflater tls_deflater;
 thread_local Inflater tls_inflater;
 
+// deflateReset/inflateReset keep next_in/avail_in: after a call that stopped early (an error,
+// a limit) they would still point into that call's input, which may be gone.
+void ForgetBuffers(z_stream* s) {
+  s->next_in = nullptr;
+  s->avail_in = 0;
+  s->next_out = nullptr;
+  s->avail_out = 0;
+}
+
 // A deflate stream that writes a gzip wrapper (windowBits 15 + 16), ready for a new member.
 z_stream* ThreadDeflater(int zlib_level) {
   Deflater& d = tls_deflater;
@@ -210,6 +225,7 @@ z_stream* ThreadDeflater(int zlib_level) {
   } else if (deflateReset(&d.stream) != Z_OK) {
     return nullptr;
   }
+  ForgetBuffers(&d.stream);
   return &d.stream;
 }
 
@@ -223,6 +239,7 @@ z_stream* ThreadInflater() {
   } else if (inflateReset(&i.stream) != Z_OK) {
     return nullptr;
   }
+  ForgetBuffers(&i.stream);
   return &i.stream;
 }
 
@@ -327,7 +344,8 @@ Status DecompressGzip(std::span<const uint8_t> input, OutputSink& sink) {
 constexpr std::string_view kSnappy = "snappy";
 
 // snappy-java's stream header: 0x82 "SNAPPY" 0, then int32 BE version and int32 BE minimum
-// compatible version. Only the 8 magic bytes identify it (as librdkafka and snappy-java do);
+// compatible version. Only the 8 magic bytes identify it, as in librdkafka (which ignores the
+// two version fields too);
 // a raw snappy block can never start with them, because after the 2-byte length varint
 // (0x82 0x53) comes 'N' (0x4e), a copy tag, and a raw block must start with a literal.
 constexpr uint8_t kXerialMagic[8] = {0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
@@ -569,10 +587,33 @@ Status PeekLz4Frame(LZ4F_dctx* dctx, std::span<const uint8_t> input, const Outpu
   return Status::Ok();
 }
 
+// liblz4 (1.9.4) LZ4F_resetDecompressionContext does not clear the remaining content size of
+// an abandoned frame that declared one, and the next frame then fails with frameSize_wrong.
+// So a context whose last frame was not finished is discarded instead of reused.
+class DiscardLz4ContextUnlessFinished {
+ public:
+  DiscardLz4ContextUnlessFinished() = default;
+  DiscardLz4ContextUnlessFinished(const DiscardLz4ContextUnlessFinished&) = delete;
+  DiscardLz4ContextUnlessFinished& operator=(const DiscardLz4ContextUnlessFinished&) = delete;
+  ~DiscardLz4ContextUnlessFinished() {
+    if (finished_) return;
+    LZ4F_freeDecompressionContext(tls_lz4.dctx);
+    tls_lz4.dctx = nullptr;
+  }
+  Status Finish(OutputSink& sink) {
+    finished_ = true;
+    return sink.Done();
+  }
+
+ private:
+  bool finished_ = false;
+};
+
 Status DecompressLz4(std::span<const uint8_t> input, OutputSink& sink) {
   if (input.empty()) return Corrupt(kLz4, "empty input");
   LZ4F_dctx* dctx = ThreadLz4Decompressor();
   if (dctx == nullptr) return OutOfMemory(kLz4);
+  DiscardLz4ContextUnlessFinished guard;
   size_t pos = 0;
   size_t want = InitialGuess(input.size());
   if (Status st = PeekLz4Frame(dctx, input, sink, &pos, &want); !st.ok()) return st;
@@ -602,7 +643,7 @@ Status DecompressLz4(std::span<const uint8_t> input, OutputSink& sink) {
     if (r == 0) {  // A frame ended and all its output has been delivered.
       ++frames_done;
       at_frame_start = true;
-      if (pos == input.size()) return sink.Done();
+      if (pos == input.size()) return guard.Finish(sink);
       continue;  // Concatenated frame: the context is ready for the next header.
     }
     at_frame_start = false;

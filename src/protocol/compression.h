@@ -65,11 +65,13 @@ Status Compress(CompressionType type, int level, std::span<const uint8_t> input,
 /// Appends the decompressed form of `input` to `out` (kNone appends `input` unchanged).
 ///
 /// At most `max_output` bytes are appended: when the data would decompress to more, the call
-/// fails with kLocalMalformed instead of growing `out` past out->size() + max_output (sizes
-/// a frame declares are checked before anything is reserved for them), which defuses
-/// decompression bombs. Invalid, truncated or trailing data fails with kCorruptMessage and a
-/// message naming the codec and the problem; an unknown codec fails with
-/// kUnsupportedCompressionType. Arbitrary input never crashes.
+/// fails with kLocalMalformed, and `out`'s capacity is never raised above
+/// out->size() + max_output (or its current capacity, or 64 bytes, if larger). Sizes a frame
+/// declares are checked before anything is reserved for them, so decompression bombs cost
+/// at most max_output bytes of memory (plus the codec's own state, see above for zstd).
+/// Invalid, truncated or trailing data fails with kCorruptMessage and a message naming the
+/// codec and the problem; an unknown codec fails with kUnsupportedCompressionType. Arbitrary
+/// input never crashes. Pass SIZE_MAX for no limit.
 /// On failure `out` keeps its previous contents (its capacity may have grown).
 Status Decompress(CompressionType type, std::span<const uint8_t> input, size_t max_output,
                   util::ByteBuffer* out) noexcept;

@@ -172,13 +172,20 @@ Status RecordBatchBuilder::Finish(const Options& o, ByteSpan* batch) {
 
 bool BatchIterator::Next(RecordBatchHeader* header, ByteSpan* batch) {
   if (!status_.ok() || rest_.empty()) return false;
+  // A fetch may end inside a batch; the length field is enough to tell, once it is readable.
+  if (rest_.size() >= kBatchLogOverhead) {
+    const int32_t length = static_cast<int32_t>(util::LoadBE32(rest_.data() + kBatchLengthOffset));
+    if (length < kRecordBatchHeaderSize - static_cast<int>(kBatchLogOverhead)) {
+      status_ = Corrupt("record batch length " + std::to_string(length) + " is smaller than its header");
+      return false;
+    }
+  }
   if (rest_.size() < static_cast<size_t>(kRecordBatchHeaderSize)) {
     truncated_ = true;
     return false;
   }
-  // A fetch may end inside a batch; only the length is needed to tell.
   const int32_t length = static_cast<int32_t>(util::LoadBE32(rest_.data() + kBatchLengthOffset));
-  if (length >= 0 && kBatchLogOverhead + static_cast<size_t>(length) > rest_.size()) {
+  if (kBatchLogOverhead + static_cast<size_t>(length) > rest_.size()) {
     truncated_ = true;
     return false;
   }

@@ -167,7 +167,9 @@ class RecordIterator {
   RecordIterator(const RecordBatchHeader& header, ByteSpan batch, util::ByteBuffer* scratch,
                  size_t max_decompressed, bool verify_crc = true);
 
-  // Fills `out` with the next record; false at the end or on error (see status()).
+  // Fills `out` with the next record; false at the end or on error (see status()). Bytes left
+  // over after the last record are reported by the call that returns false, so check status()
+  // only once Next has returned false.
   bool Next(Record* out);
   const Status& status() const { return status_; }
 

@@ -62,7 +62,7 @@ class Reader {
   void Skip(size_t n) { ReadSpan(n); }
 
   // Lengths. A result of -1 means null; anything else is a validated count no larger than what
-  // is left of the input. `what` names the field for the error message.
+  // is left of the input. After a failure they return 0 (and the reader stays failed).
   int32_t ReadStringLength(bool compact);
   int32_t ReadBytesLength(bool compact);
   int32_t ReadArrayLength(bool compact);
