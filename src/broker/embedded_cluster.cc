@@ -1,0 +1,89 @@
+#include "kclient/embedded_cluster.h"
+
+#include <future>
+#include <thread>
+
+#include "broker/cluster.h"
+#include "broker/event_loop.h"
+
+namespace kclient {
+
+struct EmbeddedCluster::Impl {
+  broker::EventLoop loop;
+  std::unique_ptr<broker::Cluster> cluster;
+  std::thread thread;
+
+  // Runs `fn` on the loop thread and waits for its result.
+  template <typename Fn>
+  auto Call(Fn fn) -> decltype(fn()) {
+    std::packaged_task<decltype(fn())()> task(std::move(fn));
+    auto result = task.get_future();
+    loop.Post([&task] { task(); });
+    return result.get();
+  }
+
+  ~Impl() {
+    if (thread.joinable()) {
+      Call([this] {
+        cluster->Shutdown();
+        return 0;
+      });
+      loop.Stop();
+      thread.join();
+    }
+  }
+};
+
+EmbeddedCluster::EmbeddedCluster(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EmbeddedCluster::~EmbeddedCluster() = default;
+
+Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::Start(EmbeddedClusterOptions options) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  auto impl = std::make_unique<Impl>();
+  impl->cluster = std::make_unique<broker::Cluster>(&impl->loop, std::move(options));
+  impl->thread = std::thread([loop = &impl->loop] { loop->Run(); });
+  Impl* raw = impl.get();
+  Status started = raw->Call([raw] { return raw->cluster->Start(); });
+  if (!started.ok()) return started;  // ~Impl shuts down what did start
+  return std::unique_ptr<EmbeddedCluster>(new EmbeddedCluster(std::move(impl)));
+}
+
+std::string EmbeddedCluster::bootstrap_servers() const {
+  return impl_->Call([this] { return impl_->cluster->bootstrap_servers(); });
+}
+
+std::vector<int32_t> EmbeddedCluster::broker_ids() const {
+  return impl_->Call([this] {
+    std::vector<int32_t> ids;
+    for (const auto& [id, b] : impl_->cluster->brokers()) ids.push_back(id);
+    return ids;
+  });
+}
+
+Status EmbeddedCluster::CreateTopic(const std::string& name, int32_t partitions, int16_t replication_factor,
+                                    const std::map<std::string, std::string>& configs) {
+  return impl_->Call([&] { return impl_->cluster->CreateTopic(name, partitions, replication_factor, configs).status(); });
+}
+
+Status EmbeddedCluster::StopBroker(int32_t id) {
+  return impl_->Call([&] { return impl_->cluster->StopBroker(id); });
+}
+
+Status EmbeddedCluster::StartBroker(int32_t id) {
+  return impl_->Call([&] { return impl_->cluster->StartBroker(id); });
+}
+
+Status EmbeddedCluster::MoveLeader(const std::string& topic, int32_t partition, int32_t broker_id) {
+  return impl_->Call([&] { return impl_->cluster->MoveLeader(topic, partition, broker_id); });
+}
+
+Result<int32_t> EmbeddedCluster::LeaderOf(const std::string& topic, int32_t partition) const {
+  return impl_->Call([&]() -> Result<int32_t> {
+    broker::TopicState* t = impl_->cluster->topics().Find(topic);
+    broker::PartitionState* p = t != nullptr ? t->partition(partition) : nullptr;
+    if (p == nullptr) return Status(ErrorCode::kUnknownTopicOrPartition, topic + "-" + std::to_string(partition));
+    return p->leader;
+  });
+}
+
+}  // namespace kclient
