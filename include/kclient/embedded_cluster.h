@@ -9,6 +9,7 @@
 // own event-loop thread; methods hand their work to that thread and wait for it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -60,6 +61,44 @@ struct EmbeddedClusterOptions {
   Status Validate() const;
 };
 
+/// A fault to inject into the requests a cluster receives. Matching is by Kafka API key
+/// (0 Produce, 1 Fetch, 2 ListOffsets, 3 Metadata, 8 OffsetCommit, 9 OffsetFetch,
+/// 10 FindCoordinator, 11 JoinGroup, 12 Heartbeat, 13 LeaveGroup, 14 SyncGroup, 22 InitProducerId,
+/// ...), optionally narrowed to one broker and, for APIs that address partitions, one
+/// topic-partition.
+struct Fault {
+  enum class Kind {
+    kError,           ///< answer with `error` (per matching partition, or for the whole request)
+    kLatency,         ///< answer `latency_ms` later than usual
+    kDropConnection,  ///< close the connection instead of answering
+    kNoResponse,      ///< never answer (the connection stays open and stalls, as a hung broker's)
+  };
+  Kind kind = Kind::kError;
+  int16_t api_key = 0;
+  int32_t broker_id = -1;   ///< -1: any broker
+  std::string topic;        ///< empty: any topic (and any partition)
+  int32_t partition = -1;   ///< -1: any partition of `topic`
+  ErrorCode error = ErrorCode::kNone;
+  int32_t latency_ms = 0;
+  /// How many matches the fault applies to before it expires; -1 until removed.
+  int32_t count = 1;
+};
+
+/// Reports whether an injected fault fired. Cheap to copy; readable from any thread.
+class FaultHandle {
+ public:
+  FaultHandle() = default;
+  /// How many times the fault has applied so far.
+  int times_fired() const;
+  bool fired() const { return times_fired() > 0; }
+  uint64_t id() const { return id_; }
+
+ private:
+  friend class EmbeddedCluster;
+  uint64_t id_ = 0;
+  std::shared_ptr<const std::atomic<int>> fired_;
+};
+
 class EmbeddedCluster {
  public:
   /// Validates `options`, starts the event-loop thread and opens every broker's listener.
@@ -90,6 +129,11 @@ class EmbeddedCluster {
   Status MoveLeader(const std::string& topic, int32_t partition, int32_t broker_id);
   /// The current leader of topic-partition (-1 when none), or an error for an unknown partition.
   Result<int32_t> LeaderOf(const std::string& topic, int32_t partition) const;
+
+  /// Arms a fault; it applies to the next `fault.count` matching requests (or partitions).
+  Result<FaultHandle> InjectFault(const Fault& fault);
+  /// Disarms a fault early. Removing an expired fault is harmless.
+  void RemoveFault(const FaultHandle& handle);
 
  private:
   struct Impl;

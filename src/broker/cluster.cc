@@ -36,6 +36,7 @@ Status Cluster::Start() {
 }
 
 void Cluster::Shutdown() {
+  parked_.clear();
   for (auto& [id, b] : brokers_) b.listener.reset();
   for (auto& [id, c] : connections_) c->Close("shutting down");
   connections_.clear();
@@ -186,6 +187,33 @@ void Cluster::Dispatch(Connection* c, util::ByteBuffer frame) {
     responder.CloseConnection("unsupported version " + std::to_string(ctx.header.api_version) + " of API " +
                               std::to_string(ctx.header.api_key));
     return;
+  }
+  if (!faults_.empty()) {
+    if (auto fault = faults_.TakeRequestFault(ctx.header.api_key, ctx.broker_id)) {
+      switch (fault->kind) {
+        case Fault::Kind::kDropConnection:
+          responder.CloseConnection("injected fault: drop connection");
+          return;
+        case Fault::Kind::kNoResponse:
+          // The request is parked for good; the connection stalls until the client gives up.
+          parked_.push_back(std::move(responder));
+          return;
+        case Fault::Kind::kLatency: {
+          // The frame is needed after Dispatch returns, so it moves into the timer.
+          auto delayed = std::make_shared<util::ByteBuffer>(std::move(frame));
+          auto shared_responder = std::make_shared<Responder>(std::move(responder));
+          auto shared_ctx = std::make_shared<RequestContext>(ctx);
+          const size_t body_offset = static_cast<size_t>(body.data() - delayed->data());
+          loop_->AddTimer(std::chrono::milliseconds(fault->latency_ms),
+                          [entry, delayed, shared_responder, shared_ctx, body_offset] {
+                            entry->handle(*shared_ctx, delayed->span().subspan(body_offset), std::move(*shared_responder));
+                          });
+          return;
+        }
+        case Fault::Kind::kError:
+          break;
+      }
+    }
   }
   entry->handle(ctx, body, std::move(responder));
 }

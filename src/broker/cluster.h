@@ -17,6 +17,8 @@
 #include "broker/cluster_config.h"
 #include "broker/connection.h"
 #include "broker/event_loop.h"
+#include "broker/faults.h"
+#include "broker/request.h"
 #include "broker/topics.h"
 #include "util/byte_buffer.h"
 
@@ -73,6 +75,9 @@ class Cluster {
   // Handles one request frame (the bytes after the size prefix) from `c`.
   void Dispatch(Connection* c, util::ByteBuffer frame);
 
+  // ---- Faults ----
+  Faults& faults() { return faults_; }
+
   // A log line on stderr, prefixed with the broker name.
   void Log(const std::string& line) const;
 
@@ -83,7 +88,9 @@ class Cluster {
   ClusterConfig config_;
   std::map<int32_t, Broker> brokers_;
   TopicRegistry topics_;
+  Faults faults_;
   std::map<ConnectionId, std::unique_ptr<Connection>> connections_;
+  std::vector<Responder> parked_;  // requests a kNoResponse fault keeps unanswered
   ConnectionId next_connection_id_ = 1;
 };
 

@@ -86,4 +86,22 @@ Result<int32_t> EmbeddedCluster::LeaderOf(const std::string& topic, int32_t part
   });
 }
 
+int FaultHandle::times_fired() const { return fired_ ? fired_->load() : 0; }
+
+Result<FaultHandle> EmbeddedCluster::InjectFault(const Fault& fault) {
+  auto added = impl_->Call([&] { return impl_->cluster->faults().Add(fault); });
+  if (!added.ok()) return added.status();
+  FaultHandle h;
+  h.id_ = added->first;
+  h.fired_ = added->second;
+  return h;
+}
+
+void EmbeddedCluster::RemoveFault(const FaultHandle& handle) {
+  impl_->Call([&] {
+    impl_->cluster->faults().Remove(handle.id());
+    return 0;
+  });
+}
+
 }  // namespace kclient
