@@ -7,6 +7,21 @@
 #include "protocol/messages/api_versions.h"
 
 namespace kclient::broker {
+namespace {
+
+bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Kafka (ApiVersionsRequest.isValid, v3+) requires client software names and versions to match
+// [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])? and answers INVALID_REQUEST otherwise.
+bool IsValidSoftwareToken(const std::string& s) {
+  if (s.empty() || !IsAlnum(s.front()) || !IsAlnum(s.back())) return false;
+  for (char c : s) {
+    if (!IsAlnum(c) && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 void HandleApiVersions(RequestContext& ctx, std::span<const uint8_t> body, Responder responder) {
   protocol::ApiVersionsResponse response;
@@ -24,8 +39,12 @@ void HandleApiVersions(RequestContext& ctx, std::span<const uint8_t> body, Respo
     return;
   }
   protocol::ApiVersionsRequest request;
-  if (Status s = request.Decode(body, ctx.version()); !s.ok()) {
-    // Kafka answers a malformed ApiVersions request instead of dropping the connection.
+  const bool valid = request.Decode(body, ctx.version()).ok() &&
+                     (ctx.version() < 3 || (IsValidSoftwareToken(request.client_software_name) &&
+                                            IsValidSoftwareToken(request.client_software_version)));
+  if (!valid) {
+    // Kafka answers instead of dropping the connection, with no API list.
+    response.api_keys.clear();
     response.error_code = static_cast<int16_t>(ErrorCode::kInvalidRequest);
   }
   responder.Send(response);
