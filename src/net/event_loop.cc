@@ -1,4 +1,4 @@
-#include "broker/event_loop.h"
+#include "net/event_loop.h"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 
-namespace kclient::broker {
+namespace kclient::net {
 
 EventLoop::EventLoop() {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -81,50 +81,66 @@ int EventLoop::NextTimeoutMs() const {
   return static_cast<int>(std::min<int64_t>(ms, 1000));
 }
 
-void EventLoop::RunPosted() {
+int EventLoop::RunPosted() {
   std::vector<std::function<void()>> tasks;
   {
     std::lock_guard<std::mutex> lock(mu_);
     tasks.swap(posted_);
   }
   for (auto& t : tasks) t();
+  return static_cast<int>(tasks.size());
 }
 
-void EventLoop::RunDueTimers() {
+int EventLoop::RunDueTimers() {
   const auto now = Now();
+  int ran = 0;
   while (!timers_.empty() && timers_.begin()->first.first <= now) {
     auto node = timers_.extract(timers_.begin());
     timer_deadlines_.erase(node.key().second);
     node.mapped()();  // may add or cancel timers
+    ++ran;
   }
+  return ran;
+}
+
+int EventLoop::RunOnce(int timeout_ms) {
+  epoll_event events[64];
+  const int n = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
+  if (n < 0 && errno != EINTR) {
+    std::perror("kclient: epoll_wait");
+    return -1;
+  }
+  int handled = 0;
+  for (int i = 0; i < n; ++i) {
+    if (events[i].data.ptr == nullptr) {
+      uint64_t drained;
+      [[maybe_unused]] ssize_t r = ::read(wake_fd_, &drained, sizeof drained);
+      continue;
+    }
+    static_cast<IoHandler*>(events[i].data.ptr)->OnIo(events[i].events);
+    ++handled;
+  }
+  handled += RunPosted();
+  handled += RunDueTimers();
+  return handled;
 }
 
 void EventLoop::Run() {
   running_ = true;
-  epoll_event events[64];
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_requested_) break;
     }
-    const int n = ::epoll_wait(epoll_fd_, events, 64, NextTimeoutMs());
-    if (n < 0 && errno != EINTR) {
-      std::perror("kclient-broker: epoll_wait");
-      break;
-    }
-    for (int i = 0; i < n; ++i) {
-      if (events[i].data.ptr == nullptr) {
-        uint64_t drained;
-        [[maybe_unused]] ssize_t r = ::read(wake_fd_, &drained, sizeof drained);
-        continue;
-      }
-      static_cast<IoHandler*>(events[i].data.ptr)->OnIo(events[i].events);
-    }
-    RunPosted();
-    RunDueTimers();
+    if (RunOnce(NextTimeoutMs()) < 0) break;
   }
   RunPosted();
   running_ = false;
 }
 
-}  // namespace kclient::broker
+void EventLoop::RunUntilIdle() {
+  while (RunOnce(0) > 0) {
+  }
+}
+
+}  // namespace kclient::net
