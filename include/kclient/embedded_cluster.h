@@ -29,7 +29,10 @@ struct EmbeddedClusterOptions {
   /// Port of each broker in id order; missing or 0 picks an ephemeral port (the default).
   std::vector<uint16_t> ports;
   /// Empty (the default): everything in memory. Otherwise logs and committed offsets are kept in
-  /// this directory and survive a restart.
+  /// this directory and survive a restart (of the process too: a batch is acknowledged once
+  /// write(2) has taken it; nothing is fsynced unless a topic sets flush.messages, as in Kafka).
+  /// Layout: topics.json (topic names, ids, partitions, replicas, configs) and one directory per
+  /// partition, <topic>-<partition>/, of Kafka-style segment files (<base offset>.log, .index).
   std::string data_dir;
   /// What Metadata reports as the cluster id.
   std::string cluster_id = "kclient-embedded-cluster";
@@ -47,6 +50,21 @@ struct EmbeddedClusterOptions {
   int32_t max_request_size = 100 * 1024 * 1024;
   /// Kafka's message.max.bytes: larger record batches get MESSAGE_TOO_LARGE. Default 1 MiB + 12.
   int32_t max_message_bytes = 1024 * 1024 + 12;
+
+  /// Kafka's log.segment.bytes, the segment.bytes of topics that do not set it: a partition's log
+  /// rolls to a new segment (file) before growing past this. Default 64 MiB (Kafka: 1 GiB).
+  /// Unlike Kafka 4 (at least 1 MiB, KIP-1030), any positive size is accepted, so that tests can
+  /// roll segments quickly.
+  int32_t log_segment_bytes = 64 * 1024 * 1024;
+  /// Kafka's log.retention.ms, the retention.ms of topics that do not set it: whole segments whose
+  /// newest record timestamp is older than this are deleted. -1: keep forever. Default 7 days.
+  int64_t log_retention_ms = 7LL * 24 * 60 * 60 * 1000;
+  /// Kafka's log.retention.bytes, the retention.bytes of topics that do not set it: the oldest
+  /// whole segments are deleted while a partition's log exceeds this. Default -1: unlimited.
+  int64_t log_retention_bytes = -1;
+  /// Kafka's log.retention.check.interval.ms: how often retention is enforced (and index buffers
+  /// written). Default 1000 (Kafka: 300000), so that tests see retention promptly.
+  int32_t log_retention_check_interval_ms = 1000;
 
   /// Kafka's group.initial.rebalance.delay.ms. Default 0 here so tests do not wait (Kafka: 3000).
   int32_t group_initial_rebalance_delay_ms = 0;

@@ -19,6 +19,7 @@ Cluster::Cluster(EventLoop* loop, ClusterConfig config) : loop_(loop), config_(s
     b.port = static_cast<size_t>(i) < config_.ports.size() ? config_.ports[static_cast<size_t>(i)] : 0;
     brokers_.emplace(b.id, std::move(b));
   }
+  topics_.set_storage(&storage_);
 }
 
 Cluster::~Cluster() { Shutdown(); }
@@ -29,6 +30,11 @@ int64_t Cluster::NowMs() const {
 }
 
 Status Cluster::Start() {
+  // Topics and logs come back from the data directory before anyone can connect.
+  std::vector<int32_t> broker_ids;
+  for (const auto& [id, b] : brokers_) broker_ids.push_back(id);
+  if (Status s = storage_.Open(&topics_, broker_ids, loop_, [this] { return NowMs(); }); !s.ok()) return s;
+  if (Status s = groups_->Load(); !s.ok()) return s;
   for (auto& [id, b] : brokers_) {
     if (Status s = StartBroker(id); !s.ok()) return s;
   }
@@ -37,9 +43,12 @@ Status Cluster::Start() {
 
 void Cluster::Shutdown() {
   parked_.clear();
+  fetch_waiters_.Clear();
+  groups_->Shutdown();
   for (auto& [id, b] : brokers_) b.listener.reset();
   for (auto& [id, c] : connections_) c->Close("shutting down");
   connections_.clear();
+  storage_.Close(&topics_);  // flushes and fsyncs the logs
 }
 
 Cluster::Broker* Cluster::broker(int32_t id) {
@@ -63,8 +72,14 @@ Status Cluster::StartBroker(int32_t id) {
         p->leader_epoch++;
         if (std::find(p->isr.begin(), p->isr.end(), id) == p->isr.end()) p->isr.push_back(id);
       }
+      // A returning follower shares the leader's log, so it is caught up and rejoins the ISR at once.
+      if (std::find(p->replicas.begin(), p->replicas.end(), id) != p->replicas.end() &&
+          std::find(p->isr.begin(), p->isr.end(), id) == p->isr.end()) {
+        p->isr.push_back(id);
+      }
     }
   }
+  fetch_waiters_.WakeAll();
   return Status();
 }
 
@@ -76,6 +91,7 @@ Status Cluster::StopBroker(int32_t id) {
     if (c->broker_id() == id) c->Close("broker " + std::to_string(id) + " stopped");
   }
   ElectLeaders(id);
+  fetch_waiters_.WakeAll();
   return Status();
 }
 
@@ -140,6 +156,7 @@ Status Cluster::MoveLeader(const std::string& topic_name, int32_t partition, int
   }
   p->leader = broker_id;
   p->leader_epoch++;
+  fetch_waiters_.WakeAll();
   return Status();
 }
 
@@ -152,7 +169,7 @@ void Cluster::OnAccepted(int32_t broker_id, int fd, std::string peer) {
 void Cluster::OnConnectionClosed(Connection* c, const std::string& why) {
   if (config_.log_requests) Log("broker " + std::to_string(c->broker_id()) + ": closed " + c->peer() + ": " + why);
   // Deleted after the current event has been handled: the loop may still hold its pointer.
-  loop_->Post([this, id = c->id()] { connections_.erase(id); });
+  Post([this, id = c->id()] { connections_.erase(id); });
 }
 
 Connection* Cluster::FindConnection(ConnectionId id) {
@@ -216,6 +233,12 @@ void Cluster::Dispatch(Connection* c, util::ByteBuffer frame) {
     }
   }
   entry->handle(ctx, body, std::move(responder));
+}
+
+void Cluster::Post(std::function<void()> task) {
+  loop_->Post([alive = std::weak_ptr<bool>(alive_), task = std::move(task)] {
+    if (alive.lock()) task();
+  });
 }
 
 void Cluster::Log(const std::string& line) const { std::fprintf(stderr, "kclient-broker: %s\n", line.c_str()); }

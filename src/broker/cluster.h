@@ -18,6 +18,10 @@
 #include "broker/connection.h"
 #include "broker/event_loop.h"
 #include "broker/faults.h"
+#include "broker/log/log_storage.h"
+#include "broker/fetch_waiters.h"
+#include "broker/group/group_coordinator.h"
+#include "broker/producer_state.h"
 #include "broker/request.h"
 #include "broker/topics.h"
 #include "util/byte_buffer.h"
@@ -45,6 +49,9 @@ class Cluster {
   void Shutdown();
 
   EventLoop& loop() { return *loop_; }
+  // Posts `task` to the loop, to run only if this Cluster still exists then. Every task the
+  // broker posts that touches cluster state goes through here.
+  void Post(std::function<void()> task);
   const ClusterConfig& config() const { return config_; }
   int64_t NowMs() const;
 
@@ -62,6 +69,8 @@ class Cluster {
 
   // ---- Topics ----
   TopicRegistry& topics() { return topics_; }
+  // Topic metadata and logs on disk (with a data_dir), log configs and retention.
+  LogStorage& storage() { return storage_; }
   // Creates a topic with the cluster defaults where an argument is -1.
   Result<TopicState*> CreateTopic(const std::string& name, int32_t partitions, int16_t replication_factor,
                                   std::map<std::string, std::string> configs = {});
@@ -78,6 +87,15 @@ class Cluster {
   // ---- Faults ----
   Faults& faults() { return faults_; }
 
+  // ---- Classic consumer groups and committed offsets ----
+  GroupCoordinator& groups() { return *groups_; }
+
+  // ---- Data plane (produce/fetch) ----
+  ProducerIdManager& producer_ids() { return producer_ids_; }
+  ProducerStateManager& producer_state() { return producer_state_; }
+  // Fetches parked until data arrives; wake them when a partition changes.
+  FetchWaiters& fetch_waiters() { return fetch_waiters_; }
+
   // A log line on stderr, prefixed with the broker name.
   void Log(const std::string& line) const;
 
@@ -85,12 +103,18 @@ class Cluster {
   void ElectLeaders(int32_t stopped_broker);
 
   EventLoop* loop_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   ClusterConfig config_;
   std::map<int32_t, Broker> brokers_;
   TopicRegistry topics_;
+  LogStorage storage_{config_, [this](const std::string& line) { Log(line); }};
   Faults faults_;
   std::map<ConnectionId, std::unique_ptr<Connection>> connections_;
   std::vector<Responder> parked_;  // requests a kNoResponse fault keeps unanswered
+  ProducerIdManager producer_ids_;
+  ProducerStateManager producer_state_;
+  FetchWaiters fetch_waiters_{loop_};
+  std::unique_ptr<GroupCoordinator> groups_ = GroupCoordinator::ForLoop(loop_, config_);
   ConnectionId next_connection_id_ = 1;
 };
 

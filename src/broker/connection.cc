@@ -119,7 +119,7 @@ void Connection::FinishWithoutResponse() {
   UpdateInterest();
   // The next request may already be buffered; handle it after the current call stack unwinds
   // so that a chain of immediate answers cannot recurse without bound.
-  cluster_->loop().Post([cluster = cluster_, id = id_] {
+  cluster_->Post([cluster = cluster_, id = id_] {
     if (Connection* c = cluster->FindConnection(id)) c->ProcessFrames();
   });
 }

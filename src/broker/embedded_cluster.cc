@@ -1,36 +1,28 @@
 #include "kclient/embedded_cluster.h"
 
-#include <future>
-#include <thread>
-
 #include "broker/cluster.h"
-#include "broker/event_loop.h"
+#include "net/loop_thread.h"
 
 namespace kclient {
 
 struct EmbeddedCluster::Impl {
-  broker::EventLoop loop;
+  net::LoopThread thread;
   std::unique_ptr<broker::Cluster> cluster;
-  std::thread thread;
 
-  // Runs `fn` on the loop thread and waits for its result.
   template <typename Fn>
   auto Call(Fn fn) -> decltype(fn()) {
-    std::packaged_task<decltype(fn())()> task(std::move(fn));
-    auto result = task.get_future();
-    loop.Post([&task] { task(); });
-    return result.get();
+    return thread.Call(std::move(fn));
   }
 
   ~Impl() {
-    if (thread.joinable()) {
-      Call([this] {
+    if (cluster) {
+      thread.Call([this] {
         cluster->Shutdown();
+        cluster.reset();
         return 0;
       });
-      loop.Stop();
-      thread.join();
     }
+    thread.Stop();
   }
 };
 
@@ -40,9 +32,11 @@ EmbeddedCluster::~EmbeddedCluster() = default;
 Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::Start(EmbeddedClusterOptions options) {
   if (Status s = options.Validate(); !s.ok()) return s;
   auto impl = std::make_unique<Impl>();
-  impl->cluster = std::make_unique<broker::Cluster>(&impl->loop, std::move(options));
-  impl->thread = std::thread([loop = &impl->loop] { loop->Run(); });
   Impl* raw = impl.get();
+  raw->Call([raw, &options] {
+    raw->cluster = std::make_unique<broker::Cluster>(&raw->thread.loop(), std::move(options));
+    return 0;
+  });
   Status started = raw->Call([raw] { return raw->cluster->Start(); });
   if (!started.ok()) return started;  // ~Impl shuts down what did start
   return std::unique_ptr<EmbeddedCluster>(new EmbeddedCluster(std::move(impl)));

@@ -1,7 +1,8 @@
 // kclient-broker: the bundled Kafka-compatible broker as a standalone server.
 //
 //   kclient-broker [--port P] [--brokers N] [--data-dir DIR] [--no-auto-create]
-//                  [--partitions N] [--host H] [--log-requests]
+//                  [--partitions N] [--host H] [--segment-bytes B] [--retention-ms MS]
+//                  [--retention-bytes B] [--log-requests]
 //
 // Prints "bootstrap.servers=HOST:PORT[,...]" on stdout once every broker accepts connections,
 // and shuts down cleanly on SIGINT or SIGTERM.
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   kclient::broker::ClusterConfig config;
   // A standalone broker behaves like Kafka by default.
   config.group_initial_rebalance_delay_ms = 3000;
+  config.log_segment_bytes = 1 << 30;
   uint16_t port = 9092;
   bool no_auto_create = false;
 
@@ -68,6 +70,11 @@ int main(int argc, char** argv) {
   app.add_option("--replication-factor", config.default_replication_factor, "replicas of auto-created topics");
   app.add_option("--group-initial-rebalance-delay-ms", config.group_initial_rebalance_delay_ms,
                  "how long a new group waits for more members before its first rebalance");
+  app.add_option("--segment-bytes", config.log_segment_bytes, "roll log segments at this size (log.segment.bytes)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--retention-ms", config.log_retention_ms, "delete segments older than this (log.retention.ms; -1: never)");
+  app.add_option("--retention-bytes", config.log_retention_bytes,
+                 "keep at most this many bytes per partition (log.retention.bytes; -1: unlimited)");
   app.add_flag("--log-requests", config.log_requests, "log every connection and request");
   CLI11_PARSE(app, argc, argv);
 

@@ -11,8 +11,6 @@
 namespace kclient::protocol {
 namespace {
 
-constexpr size_t kRecordsCountOffset = 57;
-
 Status Corrupt(std::string why) { return Status(ErrorCode::kCorruptMessage, std::move(why)); }
 
 size_t BytesFieldSize(std::optional<ByteSpan> b) {
@@ -44,10 +42,7 @@ size_t RecordBodySize(int64_t timestamp_delta, int32_t offset_delta, std::option
 
 }  // namespace
 
-Status RecordBatchHeader::Parse(ByteSpan batch, RecordBatchHeader* out) {
-  if (batch.size() < static_cast<size_t>(kRecordBatchHeaderSize)) {
-    return Corrupt("record batch shorter than its header");
-  }
+RecordBatchHeader RecordBatchHeader::ReadFields(ByteSpan batch) {
   const uint8_t* p = batch.data();
   RecordBatchHeader h;
   h.base_offset = static_cast<int64_t>(util::LoadBE64(p));
@@ -56,13 +51,21 @@ Status RecordBatchHeader::Parse(ByteSpan batch, RecordBatchHeader* out) {
   h.magic = static_cast<int8_t>(p[kMagicOffset]);
   h.crc = util::LoadBE32(p + kCrcOffset);
   h.attributes = static_cast<int16_t>(util::LoadBE16(p + kAttributesOffset));
-  h.last_offset_delta = static_cast<int32_t>(util::LoadBE32(p + 23));
-  h.base_timestamp = static_cast<int64_t>(util::LoadBE64(p + 27));
-  h.max_timestamp = static_cast<int64_t>(util::LoadBE64(p + 35));
-  h.producer_id = static_cast<int64_t>(util::LoadBE64(p + 43));
-  h.producer_epoch = static_cast<int16_t>(util::LoadBE16(p + 51));
-  h.base_sequence = static_cast<int32_t>(util::LoadBE32(p + 53));
-  h.record_count = static_cast<int32_t>(util::LoadBE32(p + kRecordsCountOffset));
+  h.last_offset_delta = static_cast<int32_t>(util::LoadBE32(p + kLastOffsetDeltaOffset));
+  h.base_timestamp = static_cast<int64_t>(util::LoadBE64(p + kBaseTimestampOffset));
+  h.max_timestamp = static_cast<int64_t>(util::LoadBE64(p + kMaxTimestampOffset));
+  h.producer_id = static_cast<int64_t>(util::LoadBE64(p + kProducerIdOffset));
+  h.producer_epoch = static_cast<int16_t>(util::LoadBE16(p + kProducerEpochOffset));
+  h.base_sequence = static_cast<int32_t>(util::LoadBE32(p + kBaseSequenceOffset));
+  h.record_count = static_cast<int32_t>(util::LoadBE32(p + kRecordCountOffset));
+  return h;
+}
+
+Status RecordBatchHeader::Parse(ByteSpan batch, RecordBatchHeader* out) {
+  if (batch.size() < static_cast<size_t>(kRecordBatchHeaderSize)) {
+    return Corrupt("record batch shorter than its header");
+  }
+  const RecordBatchHeader h = ReadFields(batch);
   if (h.magic != kRecordBatchMagic) {
     return Corrupt("record batch magic " + std::to_string(h.magic) + " (only magic 2 is supported)");
   }
@@ -156,13 +159,13 @@ Status RecordBatchBuilder::Finish(const Options& o, ByteSpan* batch) {
   util::StoreBE32(p + kPartitionLeaderEpochOffset, static_cast<uint32_t>(o.partition_leader_epoch));
   p[kMagicOffset] = static_cast<uint8_t>(kRecordBatchMagic);
   util::StoreBE16(p + kAttributesOffset, static_cast<uint16_t>(attributes));
-  util::StoreBE32(p + 23, static_cast<uint32_t>(record_count_ > 0 ? record_count_ - 1 : 0));
-  util::StoreBE64(p + 27, static_cast<uint64_t>(base_timestamp_));
-  util::StoreBE64(p + 35, static_cast<uint64_t>(max_timestamp_));
-  util::StoreBE64(p + 43, static_cast<uint64_t>(o.producer_id));
-  util::StoreBE16(p + 51, static_cast<uint16_t>(o.producer_epoch));
-  util::StoreBE32(p + 53, static_cast<uint32_t>(o.base_sequence));
-  util::StoreBE32(p + kRecordsCountOffset, static_cast<uint32_t>(record_count_));
+  util::StoreBE32(p + kLastOffsetDeltaOffset, static_cast<uint32_t>(record_count_ > 0 ? record_count_ - 1 : 0));
+  util::StoreBE64(p + kBaseTimestampOffset, static_cast<uint64_t>(base_timestamp_));
+  util::StoreBE64(p + kMaxTimestampOffset, static_cast<uint64_t>(max_timestamp_));
+  util::StoreBE64(p + kProducerIdOffset, static_cast<uint64_t>(o.producer_id));
+  util::StoreBE16(p + kProducerEpochOffset, static_cast<uint16_t>(o.producer_epoch));
+  util::StoreBE32(p + kBaseSequenceOffset, static_cast<uint32_t>(o.base_sequence));
+  util::StoreBE32(p + kRecordCountOffset, static_cast<uint32_t>(record_count_));
   util::StoreBE32(p + kCrcOffset, util::Crc32c(p + kAttributesOffset, out->size() - kAttributesOffset));
   *batch = out->span();
   return Status();

@@ -34,6 +34,13 @@ inline constexpr size_t kPartitionLeaderEpochOffset = 12;
 inline constexpr size_t kMagicOffset = 16;
 inline constexpr size_t kCrcOffset = 17;
 inline constexpr size_t kAttributesOffset = 21;  // the CRC covers from here to the end
+inline constexpr size_t kLastOffsetDeltaOffset = 23;
+inline constexpr size_t kBaseTimestampOffset = 27;
+inline constexpr size_t kMaxTimestampOffset = 35;
+inline constexpr size_t kProducerIdOffset = 43;
+inline constexpr size_t kProducerEpochOffset = 51;
+inline constexpr size_t kBaseSequenceOffset = 53;
+inline constexpr size_t kRecordCountOffset = 57;
 // baseOffset and batchLength precede what batchLength counts.
 inline constexpr size_t kBatchLogOverhead = 12;
 
@@ -70,6 +77,10 @@ struct RecordBatchHeader {
   // Total size on the wire, header included.
   size_t size_in_bytes() const { return kBatchLogOverhead + static_cast<size_t>(batch_length); }
   int64_t last_offset() const { return base_offset + last_offset_delta; }
+
+  // Reads every header field of `batch`, which must hold at least kRecordBatchHeaderSize bytes,
+  // without judging any of them (for callers that validate in an order of their own).
+  static RecordBatchHeader ReadFields(ByteSpan batch);
 
   // Parses and validates the header at the start of `batch` (which may extend beyond it):
   // magic 2, a batch length that covers the header, a record count that is not negative and a

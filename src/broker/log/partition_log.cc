@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "broker/log/segment_files.h"
 #include "protocol/record_batch.h"
 #include "util/endian.h"
 
@@ -9,7 +10,7 @@ namespace kclient::broker {
 
 int64_t PartitionLog::Append(std::span<const uint8_t> batch, int32_t leader_epoch) {
   if (segments_.empty() || segments_.back().size() + batch.size() > segment_bytes_) {
-    segments_.emplace_back(std::max(segment_bytes_ / 8, batch.size()));
+    segments_.emplace_back(std::max(std::min(segment_bytes_ / 8, size_t{1} << 20), batch.size()));
   }
   util::ByteBuffer& seg = segments_.back();
   const size_t position = seg.size();
@@ -17,8 +18,16 @@ int64_t PartitionLog::Append(std::span<const uint8_t> batch, int32_t leader_epoc
   std::span<uint8_t> stored(seg.data() + position, batch.size());
   const int64_t base = next_offset_;
   protocol::AssignBatchOffsets(stored, base, leader_epoch);
-  const auto last_delta = static_cast<int32_t>(util::LoadBE32(stored.data() + 23));
-  const auto max_ts = static_cast<int64_t>(util::LoadBE64(stored.data() + 35));
+  const auto last_delta = static_cast<int32_t>(util::LoadBE32(stored.data() + protocol::kLastOffsetDeltaOffset));
+  const auto max_ts = static_cast<int64_t>(util::LoadBE64(stored.data() + protocol::kMaxTimestampOffset));
+  if (files_ != nullptr) {  // durable: the batch reaches its file before anyone hears of it
+    storage_error_ = files_->Append(static_cast<uint32_t>(segments_.size() - 1), static_cast<uint32_t>(position),
+                                    stored, base, base + last_delta);
+    if (!storage_error_.ok()) {
+      seg.resize(position);
+      return -1;
+    }
+  }
   entries_.push_back(BatchEntry{base, base + last_delta, max_ts, static_cast<uint32_t>(segments_.size() - 1),
                                 static_cast<uint32_t>(position), static_cast<uint32_t>(batch.size())});
   next_offset_ = base + last_delta + 1;
@@ -86,18 +95,22 @@ int64_t PartitionLog::TruncateBefore(int64_t offset) {
   entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(drop));
   const uint32_t first_live = entries_.empty() ? static_cast<uint32_t>(segments_.size()) : entries_.front().segment;
   for (uint32_t s = 0; s < first_live && s + 1 < segments_.size(); ++s) segments_[s] = util::ByteBuffer();
+  if (files_ != nullptr) StoreStartOffset(first_live);
   return log_start_offset_;
 }
 
 void PartitionLog::TruncateAfter(int64_t offset) {
+  uint32_t touched = UINT32_MAX;
   while (!entries_.empty() && entries_.back().base_offset >= offset) {
     const BatchEntry& e = entries_.back();
+    touched = e.segment;
     segments_[e.segment].resize(e.position);
     bytes_ -= e.size;
     entries_.pop_back();
   }
   next_offset_ = entries_.empty() ? std::max(log_start_offset_, std::min(offset, next_offset_)) : entries_.back().last_offset + 1;
   high_watermark_ = std::min(high_watermark_, next_offset_);
+  if (files_ != nullptr && touched != UINT32_MAX) StoreTruncation(touched);
 }
 
 }  // namespace kclient::broker
