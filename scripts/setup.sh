@@ -9,6 +9,7 @@ packages=(
   libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   librdkafka-dev kcat python3-kafka            # peers we did not write
+  python3-snappy python3-lz4 python3-zstandard # kafka-python's codecs
   maven default-jdk-headless                   # Apache Kafka's jars come from Maven Central
 )
 
