@@ -23,7 +23,7 @@ namespace {
 using protocol::DeleteRecordsRequest;
 using protocol::DeleteRecordsResponse;
 
-constexpr int16_t kDeleteRecordsApiKey = 21;
+constexpr auto kDeleteRecordsApiKey = static_cast<int16_t>(protocol::DeleteRecordsRequest::kApiKey);
 constexpr int64_t kHighWatermark = -1;
 
 void HandleDeleteRecordsRequest(RequestContext& ctx, DeleteRecordsRequest& request, Responder responder) {

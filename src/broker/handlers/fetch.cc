@@ -49,7 +49,7 @@ namespace {
 using protocol::FetchRequest;
 using protocol::FetchResponse;
 
-constexpr int16_t kFetchApiKey = 1;
+constexpr auto kFetchApiKey = static_cast<int16_t>(protocol::FetchRequest::kApiKey);
 // Kafka's broker-side fetch.max.bytes default, which caps a request's max_bytes.
 constexpr int64_t kBrokerFetchMaxBytes = 55 * 1024 * 1024;
 

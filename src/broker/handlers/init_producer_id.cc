@@ -22,7 +22,7 @@ namespace {
 using protocol::InitProducerIdRequest;
 using protocol::InitProducerIdResponse;
 
-constexpr int16_t kInitProducerIdApiKey = 22;
+constexpr auto kInitProducerIdApiKey = static_cast<int16_t>(protocol::InitProducerIdRequest::kApiKey);
 
 void HandleInitProducerIdRequest(RequestContext& ctx, InitProducerIdRequest& request, Responder responder) {
   Cluster& cluster = *ctx.cluster;

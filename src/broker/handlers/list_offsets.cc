@@ -36,7 +36,7 @@ namespace {
 using protocol::ListOffsetsRequest;
 using protocol::ListOffsetsResponse;
 
-constexpr int16_t kListOffsetsApiKey = 2;
+constexpr auto kListOffsetsApiKey = static_cast<int16_t>(protocol::ListOffsetsRequest::kApiKey);
 constexpr int64_t kLatest = -1;
 constexpr int64_t kEarliest = -2;
 constexpr int64_t kMaxTimestamp = -3;

@@ -32,7 +32,7 @@ namespace {
 using protocol::OffsetForLeaderEpochRequest;
 using protocol::OffsetForLeaderEpochResponse;
 
-constexpr int16_t kOffsetForLeaderEpochApiKey = 23;
+constexpr auto kOffsetForLeaderEpochApiKey = static_cast<int16_t>(protocol::OffsetForLeaderEpochRequest::kApiKey);
 
 struct EpochEnd {
   int32_t epoch = -1;

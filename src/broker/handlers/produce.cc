@@ -61,7 +61,7 @@ namespace {
 using protocol::ProduceRequest;
 using protocol::ProduceResponse;
 
-constexpr int16_t kProduceApiKey = 0;
+constexpr auto kProduceApiKey = static_cast<int16_t>(protocol::ProduceRequest::kApiKey);
 // Kafka's LegacyRecord.RECORD_OVERHEAD_V0: the smallest size ByteBufferLogInputStream accepts.
 constexpr int32_t kMinRecordOverhead = 14;
 // DefaultRecordBatch's header is readable once this many bytes (up to the magic byte) are.

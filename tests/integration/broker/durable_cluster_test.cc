@@ -16,6 +16,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "temp_dir.h"
 #include <nlohmann/json.hpp>
 
 #include "blocking_client.h"
@@ -42,21 +44,7 @@ using testing::Millis;
 constexpr Millis kDeadline{30000};
 constexpr int64_t kNoUpperBound = std::numeric_limits<int64_t>::max();
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kclient-durable-cluster-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = kclient::testing::TempDir;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

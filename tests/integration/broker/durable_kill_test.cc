@@ -23,6 +23,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 #include "broker/log/partition_log.h"
 #include "protocol/record_batch.h"
 #include "rdkafka_support.h"
@@ -39,21 +41,7 @@ using testing::Millis;
 
 constexpr Millis kDeadline{30000};
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kclient-durable-kill-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = kclient::testing::TempDir;
 
 // Reads exactly `n` bytes from `fd` unless the deadline passes or the writer is gone first.
 bool ReadFull(int fd, void* out, size_t n, SteadyClock::time_point deadline) {

@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 #include "broker/log/log_recovery.h"
 #include "broker/log/partition_log.h"
 #include "broker/log/segment_files.h"
@@ -30,21 +32,7 @@ using Bytes = std::vector<uint8_t>;
 
 constexpr int64_t kNoUpperBound = std::numeric_limits<int64_t>::max();
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kclient-durable-log-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = kclient::testing::TempDir;
 
 // A batch of `records` records stamped `timestamp`, each value `value_size` bytes: equal
 // arguments give batches of equal size.
