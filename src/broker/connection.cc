@@ -53,22 +53,11 @@ void Connection::OnIo(uint32_t events) {
 }
 
 void Connection::ReadAvailable() {
-  while (!(awaiting_response_ && in_.size() - in_consumed_ >= kMaxBufferedWhileBusy)) {
-    if (in_.capacity() - in_.size() < 16384) in_.reserve(in_.size() + 65536);
-    const size_t room = in_.capacity() - in_.size();
-    const ssize_t n = ::recv(fd_, in_.data() + in_.size(), room, 0);
-    if (n > 0) {
-      in_.resize(in_.size() + static_cast<size_t>(n));
-      if (static_cast<size_t>(n) < room) break;
-      continue;
-    }
-    if (n == 0) {
-      Close("peer closed the connection");
-      return;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    Close(std::string("recv: ") + std::strerror(errno));
+  // While a request is in progress, read only up to the buffering limit (Kafka mutes the channel).
+  const size_t limit = awaiting_response_ ? kMaxBufferedWhileBusy : SIZE_MAX;
+  const net::IoResult r = net::ReadAvailable(fd_, &in_, in_consumed_, limit);
+  if (!r.ok()) {
+    Close(r.error);
     return;
   }
   ProcessFrames();
@@ -108,7 +97,7 @@ void Connection::ProcessFrames() {
 
 void Connection::SendResponse(util::ByteBuffer frame) {
   if (closed_) return;
-  out_.push_back(std::move(frame));
+  out_.Push(std::move(frame));
   Flush();
   FinishWithoutResponse();
 }
@@ -125,20 +114,8 @@ void Connection::FinishWithoutResponse() {
 }
 
 void Connection::Flush() {
-  while (!out_.empty()) {
-    util::ByteBuffer& front = out_.front();
-    const ssize_t n = ::send(fd_, front.data() + out_offset_, front.size() - out_offset_, MSG_NOSIGNAL);
-    if (n > 0) {
-      out_offset_ += static_cast<size_t>(n);
-      if (out_offset_ == front.size()) {
-        out_.pop_front();
-        out_offset_ = 0;
-      }
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    Close(std::string("send: ") + std::strerror(errno));
+  if (const net::IoResult r = out_.Flush(fd_); !r.ok()) {
+    Close(r.error);
     return;
   }
   UpdateInterest();

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "broker/event_loop.h"
+#include "net/socket_io.h"
 #include "util/byte_buffer.h"
 
 namespace kclient::broker {
@@ -59,8 +60,7 @@ class Connection final : public IoHandler {
   uint32_t interest_ = 0;           // the epoll events currently asked for
   util::ByteBuffer in_;
   size_t in_consumed_ = 0;
-  std::deque<util::ByteBuffer> out_;
-  size_t out_offset_ = 0;  // bytes of out_.front() already written
+  net::SendQueue out_;
 };
 
 class Listener final : public IoHandler {

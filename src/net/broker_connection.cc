@@ -201,7 +201,7 @@ void BrokerConnection::Transmit(OutgoingRequest request) {
     return;
   }
   w.PatchInt32(0, static_cast<int32_t>(frame.size() - 4));
-  out_.push_back(std::move(frame));
+  out_.Push(std::move(frame));
   if (request.expect_response) {
     const int32_t timeout = request.timeout_ms > 0 ? request.timeout_ms : options_.request_timeout_ms;
     in_flight_.push_back(
@@ -215,20 +215,9 @@ void BrokerConnection::Transmit(OutgoingRequest request) {
 }
 
 void BrokerConnection::Flush() {
-  while (fd_ >= 0 && !out_.empty()) {
-    util::ByteBuffer& front = out_.front();
-    const ssize_t n = ::send(fd_, front.data() + out_offset_, front.size() - out_offset_, MSG_NOSIGNAL);
-    if (n > 0) {
-      out_offset_ += static_cast<size_t>(n);
-      if (out_offset_ == front.size()) {
-        out_.pop_front();
-        out_offset_ = 0;
-      }
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    Close(Transport(std::string("send: ") + std::strerror(errno)));
+  if (fd_ < 0) return;
+  if (const IoResult r = out_.Flush(fd_); !r.ok()) {
+    Close(Transport(r.error));
     return;
   }
   UpdateInterest();
@@ -243,22 +232,9 @@ void BrokerConnection::UpdateInterest() {
 }
 
 void BrokerConnection::ReadAvailable() {
-  for (;;) {
-    if (in_.capacity() - in_.size() < 16384) in_.reserve(in_.size() + 65536);
-    const size_t room = in_.capacity() - in_.size();
-    const ssize_t n = ::recv(fd_, in_.data() + in_.size(), room, 0);
-    if (n > 0) {
-      in_.resize(in_.size() + static_cast<size_t>(n));
-      if (static_cast<size_t>(n) < room) break;
-      continue;
-    }
-    if (n == 0) {
-      Close(Transport("broker " + std::to_string(node_id_) + " closed the connection"));
-      return;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    Close(Transport(std::string("recv: ") + std::strerror(errno)));
+  if (const IoResult r = net::ReadAvailable(fd_, &in_); !r.ok()) {
+    Close(Transport(r.kind == IoResult::kClosed ? "broker " + std::to_string(node_id_) + " closed the connection"
+                                                : r.error));
     return;
   }
   size_t consumed = 0;
@@ -362,7 +338,6 @@ void BrokerConnection::Close(const Status& why) {
   interest_ = 0;
   in_.clear();
   out_.clear();
-  out_offset_ = 0;
   broker_versions_.clear();
   if (timer_ != 0) loop_->CancelTimer(timer_);
   timer_ = 0;

@@ -21,6 +21,7 @@
 
 #include "kclient/status.h"
 #include "net/event_loop.h"
+#include "net/socket_io.h"
 #include "protocol/api_keys.h"
 #include "util/byte_buffer.h"
 
@@ -138,8 +139,7 @@ class BrokerConnection final : public IoHandler {
   std::deque<Queued> queued_;
   std::deque<InFlight> in_flight_;
   util::ByteBuffer in_;
-  std::deque<util::ByteBuffer> out_;
-  size_t out_offset_ = 0;
+  SendQueue out_;
   EventLoop::TimerId timer_ = 0;
   std::function<void(const Status&)> on_close_;
   std::function<void()> on_ready_;
