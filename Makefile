@@ -5,8 +5,8 @@
 demo:
 	@scripts/setup.sh
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build/release -j2 --target kclient-protocol-selfcheck
-	@build/release/kclient-protocol-selfcheck
+	@cmake --build build/release -j2 --target kclient-demo
+	@build/release/kclient-demo
 
 # Builds and runs the whole test suite (sanitizer build with fuzz smoke runs, then release build).
 test:
