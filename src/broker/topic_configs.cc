@@ -388,6 +388,22 @@ std::string NormalizeTopicConfig(std::string_view name, std::string_view value) 
   }
 }
 
+namespace {
+
+// A config's value and source are those of its first synonym, the one that wins (Kafka's
+// ConfigHelper); with none, `fallback` from DEFAULT_CONFIG.
+void TakeValueFromSynonyms(ConfigEntry* e, std::optional<std::string> fallback) {
+  if (e->synonyms.empty()) {
+    e->value = std::move(fallback);
+    e->source = ConfigSource::kDefaultConfig;
+  } else {
+    e->value = e->synonyms.front().value;
+    e->source = e->synonyms.front().source;
+  }
+}
+
+}  // namespace
+
 std::vector<ConfigEntry> DescribeTopicConfigs(const ClusterConfig& config,
                                               const std::map<std::string, std::string>& overrides,
                                               bool raw_overrides) {
@@ -414,13 +430,7 @@ std::vector<ConfigEntry> DescribeTopicConfigs(const ClusterConfig& config,
       std::string shown = raw_overrides ? it->second : NormalizeTopicConfig(e.name, it->second);
       e.synonyms.insert(e.synonyms.begin(), {e.name, shown, ConfigSource::kTopicConfig});
     }
-    if (e.synonyms.empty()) {
-      e.value = std::string(r.def.kafka_default);
-      e.source = ConfigSource::kDefaultConfig;
-    } else {
-      e.value = e.synonyms.front().value;
-      e.source = e.synonyms.front().source;
-    }
+    TakeValueFromSynonyms(&e, std::string(r.def.kafka_default));
     out.push_back(std::move(e));
   }
   return out;
@@ -435,13 +445,8 @@ std::vector<ConfigEntry> DescribeBrokerConfigs(const ClusterConfig& config, int3
     e.type = d.type;
     e.read_only = d.read_only;
     e.synonyms = BrokerSynonyms(config, d, broker_id);
-    if (e.synonyms.empty()) {
-      // Unset without a default (log.retention.ms): Kafka reports a null value from DEFAULT_CONFIG.
-      e.source = ConfigSource::kDefaultConfig;
-    } else {
-      e.value = e.synonyms.front().value;
-      e.source = e.synonyms.front().source;
-    }
+    // Unset without a default (log.retention.ms): Kafka reports a null value from DEFAULT_CONFIG.
+    TakeValueFromSynonyms(&e, std::nullopt);
     out.push_back(std::move(e));
   }
   return out;

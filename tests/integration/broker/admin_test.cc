@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "blocking_client.h"
+#include "temp_dir.h"
 #include "kclient/embedded_cluster.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_partitions.h"
@@ -860,11 +861,12 @@ TEST(AdminLimitsTest, RequestLargerThanTheLimitClosesTheConnection) {
 // With a data directory, what the admin APIs change survives a restart: created topics with
 // their assignment and configs, added partitions, and deletions.
 TEST(AdminDurableTest, AdminChangesSurviveARestart) {
-  std::string dir = ::testing::TempDir() + "kclient-admin-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  // Declared first so that it is removed last, after every cluster using it has stopped, and
+  // also when an assertion ends the test early.
+  kclient::testing::TempDir dir("kclient-admin");
   EmbeddedClusterOptions options;
   options.brokers = 2;
-  options.data_dir = dir;
+  options.data_dir = dir.path();
   {
     auto started = EmbeddedCluster::Start(options);
     ASSERT_TRUE(started.ok()) << started.status().ToString();
@@ -925,8 +927,7 @@ TEST(AdminDurableTest, AdminChangesSurviveARestart) {
   ASSERT_EQ(configs.results[0].configs.size(), 1u);
   EXPECT_EQ(configs.results[0].configs[0].value, std::optional<std::string>("123456"));
   EXPECT_EQ(configs.results[0].configs[0].config_source, 1);
-  restarted.value().reset();  // stop the cluster before removing its directory
-  std::filesystem::remove_all(dir);
+  restarted.value().reset();
 }
 
 TEST_F(AdminTest, InjectedDropConnectionFires) {
