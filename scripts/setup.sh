@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config python3
+  build-essential cmake ninja-build pkg-config python3 ccache
   clang-14 libclang-rt-14-dev lld-14          # sanitizer and libFuzzer builds
   libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
