@@ -90,6 +90,8 @@ struct Fault {
     kLatency,         ///< answer `latency_ms` later than usual
     kDropConnection,  ///< close the connection instead of answering
     kNoResponse,      ///< never answer (the connection stays open and stalls, as a hung broker's)
+    kDropResponse,    ///< handle the request, then close the connection instead of answering
+                      ///< (a response lost on the way: the write happened, the client cannot know)
   };
   Kind kind = Kind::kError;
   int16_t api_key = 0;

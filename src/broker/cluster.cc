@@ -211,6 +211,9 @@ void Cluster::Dispatch(Connection* c, util::ByteBuffer frame) {
         case Fault::Kind::kDropConnection:
           responder.CloseConnection("injected fault: drop connection");
           return;
+        case Fault::Kind::kDropResponse:
+          responder.DropAnswer();
+          break;
         case Fault::Kind::kNoResponse:
           // The request is parked for good; the connection stalls until the client gives up.
           parked_.push_back(std::move(responder));
@@ -256,6 +259,10 @@ void Responder::Deliver(const Status& encoded, util::ByteBuffer frame) {
   if (!encoded.ok()) {
     cluster->Log("cannot encode a response: " + encoded.ToString());
     c->Close("response encoding failed");
+    return;
+  }
+  if (drop_answer_) {
+    c->Close("injected fault: response dropped after handling");
     return;
   }
   c->SendResponse(std::move(frame));

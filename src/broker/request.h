@@ -43,6 +43,7 @@ class Responder {
     connection_ = o.connection_;
     correlation_id_ = o.correlation_id_;
     version_ = o.version_;
+    drop_answer_ = o.drop_answer_;
     return *this;
   }
   Responder(const Responder&) = delete;
@@ -68,6 +69,8 @@ class Responder {
   void SendNothing();
   // Closes the connection instead of answering (Kafka's answer to some malformed requests).
   void CloseConnection(const std::string& why);
+  // Fault injection: the request is handled, but its answer closes the connection instead.
+  void DropAnswer() { drop_answer_ = true; }
 
  private:
   void Deliver(const Status& encoded, util::ByteBuffer frame);
@@ -75,6 +78,7 @@ class Responder {
   Cluster* cluster_ = nullptr;
   ConnectionId connection_ = 0;
   int32_t correlation_id_ = 0;
+  bool drop_answer_ = false;
   int16_t version_ = 0;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "util/backoff.h"
+
 namespace kclient::net {
 
 Result<std::vector<BrokerAddress>> ParseBootstrapServers(const std::string& servers) {
@@ -157,8 +159,17 @@ void NetworkClient::SendRaw(int32_t node, OutgoingRequest request) {
   const auto now = loop_->Now();
   if (n->connection->state() == BrokerConnection::State::kDisconnected && n->next_attempt > now) {
     // In reconnect backoff: try again when it runs out.
-    auto held = std::make_shared<OutgoingRequest>(std::move(request));
-    loop_->AddTimer(n->next_attempt, [this, node, held] { SendRaw(node, std::move(*held)); });
+    const uint64_t key = next_delayed_key_++;
+    Delayed& d = delayed_[key];
+    d.node = node;
+    d.request = std::move(request);
+    d.timer = loop_->AddTimer(n->next_attempt, [this, key] {
+      auto it = delayed_.find(key);
+      if (it == delayed_.end()) return;
+      Delayed held = std::move(it->second);
+      delayed_.erase(it);
+      SendRaw(held.node, std::move(held.request));
+    });
     return;
   }
   n->connection->Send(std::move(request));
@@ -168,13 +179,9 @@ void NetworkClient::OnConnectionClosed(int32_t id, const Status& why) {
   Node* n = NodeFor(id);
   if (n == nullptr) return;
   if (why.code() == ErrorCode::kLocalClosed) return;
-  // Exponential backoff with +/-20% jitter, as Java's ExponentialBackoff.
   n->failures = std::min(n->failures + 1, 30);
-  double backoff = options_.reconnect_backoff_ms;
-  for (int i = 1; i < n->failures && backoff < options_.reconnect_backoff_max_ms; ++i) backoff *= 2;
-  backoff = std::min<double>(backoff, options_.reconnect_backoff_max_ms);
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  n->next_attempt = loop_->Now() + std::chrono::milliseconds(static_cast<int64_t>(backoff * jitter(jitter_)));
+  const util::ExponentialBackoff backoff(options_.reconnect_backoff_ms, options_.reconnect_backoff_max_ms);
+  n->next_attempt = loop_->Now() + std::chrono::milliseconds(backoff.BackoffMs(n->failures - 1, jitter_));
 }
 
 void NetworkClient::Retire(std::unique_ptr<BrokerConnection> connection) {
@@ -188,6 +195,13 @@ void NetworkClient::Retire(std::unique_ptr<BrokerConnection> connection) {
 }
 
 void NetworkClient::CloseAll(const Status& why) {
+  // Requests waiting out a reconnect backoff fail too; callbacks may send again, so detach first.
+  std::map<uint64_t, Delayed> delayed;
+  delayed.swap(delayed_);
+  for (auto& [key, d] : delayed) {
+    loop_->CancelTimer(d.timer);
+    d.request.complete(why.ok() ? Status(ErrorCode::kLocalClosed, "client closed") : why, -1, ResponseFrame{});
+  }
   for (auto& [id, n] : nodes_) n.connection->Close(why);
 }
 

@@ -93,7 +93,8 @@ class NetworkClient {
   // else a known broker or bootstrap address not in backoff), or std::nullopt.
   std::optional<int32_t> LeastLoadedNode() const;
 
-  // Fails everything pending and closes every connection.
+  // Fails everything pending (including requests waiting out a reconnect backoff) and closes
+  // every connection.
   void CloseAll(const Status& why);
 
  private:
@@ -110,8 +111,17 @@ class NetworkClient {
   void OnConnectionClosed(int32_t id, const Status& why);
   void Retire(std::unique_ptr<BrokerConnection> connection);
 
+  // A request held back while its broker is in reconnect backoff.
+  struct Delayed {
+    int32_t node = 0;
+    OutgoingRequest request;
+    EventLoop::TimerId timer = 0;
+  };
+
   EventLoop* loop_;
   NetworkOptions options_;
+  std::map<uint64_t, Delayed> delayed_;
+  uint64_t next_delayed_key_ = 1;
   std::map<int32_t, BrokerAddress> brokers_;
   std::map<int32_t, Node> nodes_;  // brokers and bootstrap addresses
   std::mt19937 jitter_{std::random_device{}()};

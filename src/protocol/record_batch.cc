@@ -1,6 +1,7 @@
 #include "protocol/record_batch.h"
 
 #include <algorithm>
+#include <cassert>
 #include <string>
 
 #include "protocol/compression.h"
@@ -103,6 +104,7 @@ void RecordBatchBuilder::Reset() {
   buffer_.clear();
   buffer_.resize(kRecordBatchHeaderSize);
   record_count_ = 0;
+  sealed_ = nullptr;
   base_timestamp_ = 0;
   max_timestamp_ = 0;
 }
@@ -168,7 +170,17 @@ Status RecordBatchBuilder::Finish(const Options& o, ByteSpan* batch) {
   util::StoreBE32(p + kRecordCountOffset, static_cast<uint32_t>(record_count_));
   util::StoreBE32(p + kCrcOffset, util::Crc32c(p + kAttributesOffset, out->size() - kAttributesOffset));
   *batch = out->span();
+  sealed_ = out;
   return Status();
+}
+
+void RecordBatchBuilder::Restamp(int64_t producer_id, int16_t producer_epoch, int32_t base_sequence) {
+  assert(sealed_ != nullptr);
+  uint8_t* p = sealed_->data();
+  util::StoreBE64(p + kProducerIdOffset, static_cast<uint64_t>(producer_id));
+  util::StoreBE16(p + kProducerEpochOffset, static_cast<uint16_t>(producer_epoch));
+  util::StoreBE32(p + kBaseSequenceOffset, static_cast<uint32_t>(base_sequence));
+  util::StoreBE32(p + kCrcOffset, util::Crc32c(p + kAttributesOffset, sealed_->size() - kAttributesOffset));
 }
 
 // ---- BatchIterator -------------------------------------------------------------------------

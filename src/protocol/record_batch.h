@@ -135,6 +135,8 @@ class RecordBatchBuilder {
               std::span<const RecordHeader> headers = {});
 
   int32_t record_count() const { return record_count_; }
+  // The first record's timestamp, which later records are stored relative to (0 while empty).
+  int64_t base_timestamp() const { return base_timestamp_; }
   // Bytes the batch would take uncompressed (header included): what batch.size compares to.
   size_t estimated_size() const { return buffer_.size(); }
   // Exact uncompressed size the next Append would add.
@@ -144,9 +146,14 @@ class RecordBatchBuilder {
   // Seals the batch and returns its bytes (valid until the next Reset or Append).
   Status Finish(const Options& options, ByteSpan* batch);
 
+  // After Finish: rewrites the sealed batch's producer id, epoch and base sequence, and its CRC
+  // (a producer resending the batch under a new producer id).
+  void Restamp(int64_t producer_id, int16_t producer_epoch, int32_t base_sequence);
+
  private:
   util::ByteBuffer buffer_;      // header placeholder + uncompressed records
   util::ByteBuffer compressed_;  // header + compressed records, when compressing
+  util::ByteBuffer* sealed_ = nullptr;  // what the last Finish sealed: buffer_ or compressed_
   int32_t record_count_ = 0;
   int64_t base_timestamp_ = 0;
   int64_t max_timestamp_ = 0;
