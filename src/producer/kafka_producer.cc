@@ -1,5 +1,6 @@
 #include "producer/kafka_producer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -52,7 +53,8 @@ void Deliver(RecordThunk& thunk, const Status& error) {
 
 RecordAccumulator::Options AccumulatorOptions(const ProducerOptions& o) {
   RecordAccumulator::Options a;
-  a.batch_size = static_cast<size_t>(o.batch_size);
+  // A batch never reserves more than the whole buffer (buffer.memory below batch.size is legal).
+  a.batch_size = static_cast<size_t>(std::min<int64_t>(o.batch_size, o.buffer_memory));
   a.buffer_memory = o.buffer_memory;
   a.linger = std::chrono::milliseconds(o.linger_ms);
   return a;

@@ -58,7 +58,9 @@ Sender::Sender(net::EventLoop* loop, const ProducerOptions& options, std::vector
       view_(view),
       network_(loop, client::ToNetworkOptions(options.client), std::move(bootstrap)),
       metadata_(&network_, client::ToMetadataOptions(options.client)),
-      retry_backoff_(options.client.retry_backoff_ms, options.client.retry_backoff_max_ms) {
+      // retry.backoff.ms above retry.backoff.max.ms: Java backs off by the max, constantly.
+      retry_backoff_(std::min(options.client.retry_backoff_ms, options.client.retry_backoff_max_ms),
+                     options.client.retry_backoff_max_ms) {
   metadata_.AddListener([this] { OnMetadataUpdate(); });
   if (idempotent_) EnsureProducerId();
 }
