@@ -10,13 +10,8 @@
 //
 //   kclient-bench-broker-startup [--runs N] [--brokers N] [--broker PATH]
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,9 +25,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "broker_process.h"
 #include "kclient/embedded_cluster.h"
-
-extern char** environ;
 
 namespace {
 
@@ -72,52 +66,12 @@ std::optional<double> TimeEmbedded(int brokers) {
   return Ms(Clock::now() - start);  // the cluster is stopped after the clock stops
 }
 
-// Spawns the broker and reads its stdout until the bootstrap line; nullopt on failure.
+// Spawns the broker until it prints its bootstrap line; nullopt on failure.
 std::optional<double> TimeProcess(const std::string& binary, int brokers) {
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  const std::string brokers_text = std::to_string(brokers);
-  std::vector<std::string> args = {binary, "--port", "0", "--host", "127.0.0.1", "--brokers", brokers_text};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
   const auto start = Clock::now();
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  if (rc != 0) {
-    std::fprintf(stderr, "cannot start %s: %s\n", binary.c_str(), std::strerror(rc));
-    ::close(out[0]);
-    return std::nullopt;
-  }
-  std::string seen;
-  std::optional<double> result;
-  const auto deadline = start + std::chrono::seconds(30);
-  while (Clock::now() < deadline) {
-    pollfd pfd{out[0], POLLIN, 0};
-    if (::poll(&pfd, 1, 100) <= 0) continue;
-    char buf[512];
-    const ssize_t n = ::read(out[0], buf, sizeof buf);
-    if (n <= 0) break;  // exited
-    seen.append(buf, static_cast<size_t>(n));
-    const auto at = seen.find("bootstrap.servers=");
-    if (at != std::string::npos && seen.find('\n', at) != std::string::npos) {
-      result = Ms(Clock::now() - start);
-      break;
-    }
-  }
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::close(out[0]);
-  if (!result) std::fprintf(stderr, "%s printed no bootstrap line within 30 s\n", binary.c_str());
-  return result;
+  auto process = kclient::bench::BrokerProcess::Start(binary, {"--brokers", std::to_string(brokers)});
+  if (!process) return std::nullopt;
+  return Ms(Clock::now() - start);  // the process is stopped after the clock stops
 }
 
 struct Summary {

@@ -107,7 +107,12 @@ void Sender::RunOnce() {
     for (auto& batch : accumulator_->TakeAll()) FailBatch(std::move(batch), fatal_);
     return;
   }
-  SteadyClock::time_point next = now + std::chrono::milliseconds(options_.delivery_timeout_ms);
+  // While anything is queued, look again at least every second, so batches expire on time even
+  // when nothing else happens (no broker answers, no metadata).
+  SteadyClock::time_point next =
+      accumulator_->HasIncomplete()
+          ? now + std::min(std::chrono::milliseconds(options_.delivery_timeout_ms), std::chrono::milliseconds(1000))
+          : SteadyClock::time_point::max();
   if (idempotent_ && producer_id_ < 0) {
     EnsureProducerId();  // batches wait for it; its response runs this again
     ArmTimer(next);
@@ -127,6 +132,7 @@ void Sender::RunOnce() {
 }
 
 void Sender::ArmTimer(SteadyClock::time_point when) {
+  if (when == SteadyClock::time_point::max()) return;
   if (timer_ != 0 && timer_at_ <= when) return;
   if (timer_ != 0) loop_->CancelTimer(timer_);
   timer_at_ = when;
