@@ -56,7 +56,8 @@ struct ConsumerOptions {
   /// Default 45000.
   int32_t session_timeout_ms = 45000;
 
-  /// heartbeat.interval.ms: how often the heartbeat thread heartbeats. Default 3000.
+  /// heartbeat.interval.ms: how often the heartbeat thread heartbeats; below
+  /// session_timeout_ms (checked when group_id is set, as Java does). Default 3000.
   int32_t heartbeat_interval_ms = 3000;
 
   /// max.poll.interval.ms: the longest gap allowed between Poll calls; past it the member leaves
@@ -75,6 +76,8 @@ struct ConsumerOptions {
 
   /// enable.auto.commit: commit the positions of what Poll returned, every
   /// auto_commit_interval_ms (inside Poll), before a rebalance and on Close. Default true.
+  /// Without a group_id nothing is committed; FromProperties then turns it off, or refuses
+  /// enable.auto.commit=true, as Java does.
   bool enable_auto_commit = true;
   /// auto.commit.interval.ms. Default 5000.
   int32_t auto_commit_interval_ms = 5000;
