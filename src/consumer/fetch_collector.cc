@@ -36,6 +36,11 @@ struct FetchCollector::InProgress {
   std::set<int64_t> aborting;                  // producers whose aborted records are being skipped
 };
 
+FetchCollector::FetchCollector(SubscriptionState* subscriptions, FetchBuffer* buffer, const ConsumerOptions& options)
+    : subscriptions_(subscriptions), buffer_(buffer), options_(options) {}
+
+FetchCollector::~FetchCollector() = default;
+
 void FetchCollector::Reset() {
   if (!current_) return;
   buffer_->Done(current_->fetch.partition);

@@ -23,8 +23,10 @@ namespace kclient::consumer {
 
 class FetchCollector {
  public:
-  FetchCollector(SubscriptionState* subscriptions, FetchBuffer* buffer, const ConsumerOptions& options)
-      : subscriptions_(subscriptions), buffer_(buffer), options_(options) {}
+  FetchCollector(SubscriptionState* subscriptions, FetchBuffer* buffer, const ConsumerOptions& options);
+  ~FetchCollector();
+  FetchCollector(const FetchCollector&) = delete;
+  FetchCollector& operator=(const FetchCollector&) = delete;
 
   // Appends up to `max_records` records to `out`. An error (a corrupt batch, an offset out of
   // range with auto.offset.reset=none, a partition error) is returned after the records before
