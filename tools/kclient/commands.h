@@ -25,6 +25,7 @@ struct CommonOptions {
 void AddCommonOptions(CLI::App* command, CommonOptions* options);
 
 void AddProduceCommand(CLI::App& app, int* exit_code);
+void AddConsumeCommand(CLI::App& app, int* exit_code);
 void AddTopicsCommand(CLI::App& app, int* exit_code);
 
 }  // namespace kclient::tool

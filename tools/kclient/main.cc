@@ -2,6 +2,7 @@
 // kcat, built on the kclient library.
 //
 //   kclient produce -b HOST:PORT -t TOPIC [-K SEP] [-H k=v] [-p N] [--acks all] [-z lz4]  < records
+//   kclient consume -b HOST:PORT -t TOPIC [-g GROUP | -p N...] [-o beginning|end|N] [-c N] [-e] [-f FMT]
 //   kclient topics create|delete|list|describe -b HOST:PORT ...
 //
 // Exit status: 0 on success, 1 when Kafka or the client reported an error (explained on stderr),
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int code = 0;
   kclient::tool::AddProduceCommand(app, &code);
+  kclient::tool::AddConsumeCommand(app, &code);
   kclient::tool::AddTopicsCommand(app, &code);
   try {
     app.parse(argc, argv);
