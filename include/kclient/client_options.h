@@ -12,6 +12,11 @@
 namespace kclient {
 
 struct ClientOptions {
+  // Declared so that ClientOptions is not an aggregate: otherwise Producer::Create({{"k", "v"}})
+  // could mean a ProducerOptions whose ClientOptions is {"k", "v"}, and the call would be
+  // ambiguous with Create(Properties). Set fields by name.
+  ClientOptions() = default;
+
   // --- Behaviour -----------------------------------------------------------------------------
 
   /// bootstrap.servers: "host:port[,host:port...]" ("[::1]:9092" for IPv6). Required. Only used to

@@ -12,10 +12,16 @@
 // idempotence (the default), retries neither duplicate nor reorder records of a partition.
 //
 // Threads: Send, Produce, TrySend, SendSync, Flush and PartitionsFor may be called from any number of
-// threads at once. Callbacks run on the sender thread, one at a time, in send order per
-// partition; a callback must be quick and must not call Flush, SendSync or Close (they would
-// wait for the thread that runs them; they return kLocalIllegalState instead). Futures are
-// fulfilled on the sender thread right after the callback.
+// threads at once. Outcomes of records that were queued are delivered on the sender thread, one
+// at a time, in send order per partition. A record refused before it is queued (too large, an
+// invalid partition, no metadata or buffer room within max.block.ms, a closed producer) gets its
+// outcome on the calling thread, inside Send; so callbacks shared between records must be
+// thread-safe even with a single sending thread. A callback must be quick and must not call
+// Flush, SendSync or Close (they would wait for the thread that runs them; they return
+// kLocalIllegalState instead). Futures are fulfilled right after the callback.
+//
+// Send waits up to max.block.ms for a topic's metadata and for buffer room; services on a
+// request path usually want a max.block.ms far below the default 60 s.
 #pragma once
 
 #include <chrono>
