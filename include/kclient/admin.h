@@ -1,11 +1,13 @@
-// Admin: topic and cluster administration — create, delete and grow topics, list and describe
-// them, describe the cluster and a topic's configs. What producers, services and tests need to
-// set up the topics they use.
+// Admin: topic, cluster and consumer-group administration — create, delete and grow topics, list
+// and describe them, describe the cluster and a topic's configs; list consumer groups, describe
+// their members and assignments, read their committed offsets and how far they lag behind. What
+// producers, services, tests and operators need to set up topics and watch their consumers.
 //
 //   auto admin = kclient::Admin::Create(options);                  // Result<std::unique_ptr<...>>
 //   kclient::Status s = (*admin)->CreateTopic({"orders", 6, 3});  // 6 partitions, 3 replicas
 //   if (s.code() == kclient::ErrorCode::kTopicAlreadyExists) { ... }
 //   auto description = (*admin)->DescribeTopic("orders");        // Result<TopicDescription>
+//   auto lag = (*admin)->ConsumerGroupLag("billing");            // per partition: committed, end, lag
 //
 // Every call is synchronous: it returns once the brokers have answered, or its timeout (the
 // call's own, else default.api.timeout.ms) has passed, or the client was closed. Calls retry
@@ -16,7 +18,11 @@
 // UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICATION_FACTOR, ...), with the broker's message.
 //
 // Requests that change topics go to the controller Metadata names; in KRaft clusters that is any
-// live broker, which forwards them to the real controller (KIP-590).
+// live broker, which forwards them to the real controller (KIP-590). Requests about a group go to
+// its coordinator, found with FindCoordinator; COORDINATOR_NOT_AVAILABLE and NOT_COORDINATOR
+// (the group moved) make the call look the coordinator up again and retry,
+// COORDINATOR_LOAD_IN_PROGRESS retries the same coordinator, as in Java. Group errors that are
+// answers — GROUP_AUTHORIZATION_FAILED, GROUP_ID_NOT_FOUND — are returned.
 //
 // Threads: every method may be called from any number of threads at once. The work runs on one
 // internal I/O thread; no user code ever runs on it.
@@ -32,9 +38,11 @@
 
 #include "kclient/admin_options.h"
 #include "kclient/admin_types.h"
+#include "kclient/consumer_record.h"
 #include "kclient/properties.h"
 #include "kclient/result.h"
 #include "kclient/status.h"
+#include "kclient/topic_partition.h"
 
 namespace kclient {
 
@@ -95,6 +103,44 @@ class Admin {
   /// the broker does not reveal (sensitive ones) are left out.
   virtual Result<std::map<std::string, std::string>> DescribeTopicConfigs(
       const std::string& topic, std::optional<std::chrono::milliseconds> timeout = std::nullopt) = 0;
+
+  /// Every group of the cluster, of any type, sorted by group id. Groups live on their
+  /// coordinators, so this asks every broker Metadata lists (ListGroups) and merges the answers;
+  /// it fails if any broker cannot answer before the timeout (its groups would be missing).
+  /// A group whose coordinator is moving may briefly be missing or, rarely, reported twice (once
+  /// is kept).
+  virtual Result<std::vector<GroupListing>> ListGroups(
+      std::optional<std::chrono::milliseconds> timeout = std::nullopt) = 0;
+
+  /// Describes groups: one entry per distinct id, the description (state, assignor, coordinator,
+  /// members and their assigned partitions) or why there is none (GROUP_AUTHORIZATION_FAILED,
+  /// ...). A group that does not exist is described as state "Dead" with no members — what
+  /// brokers before Kafka 4.0 answer; the GROUP_ID_NOT_FOUND newer ones answer (DescribeGroups
+  /// v6) is turned into the same description, so the answer does not depend on the broker.
+  virtual std::map<std::string, Result<GroupDescription>> DescribeGroups(
+      const std::vector<std::string>& group_ids, std::optional<std::chrono::milliseconds> timeout = std::nullopt) = 0;
+  /// DescribeGroups for one group.
+  Result<GroupDescription> DescribeGroup(const std::string& group_id,
+                                         std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  /// A group's committed offsets (OffsetFetch): for `partitions`, or, when std::nullopt, every
+  /// partition the group has committed. Partitions without a committed offset are not in the map,
+  /// nor are partitions the broker answers with an error of their own (TOPIC_AUTHORIZATION_FAILED,
+  /// ...), as in Java. A group that does not exist has committed nothing: an empty map.
+  virtual Result<std::map<TopicPartition, OffsetAndMetadata>> ListConsumerGroupOffsets(
+      const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions = std::nullopt,
+      std::optional<std::chrono::milliseconds> timeout = std::nullopt) = 0;
+
+  /// How far a consumer group is behind, per partition: every partition it has committed an offset
+  /// for and every partition assigned to one of its members, with the committed offset, the log
+  /// end offset (ListOffsets "latest" from each partition's leader, read-uncommitted, as Kafka's
+  /// kafka-consumer-groups tool) and lag = end - committed. A partition assigned but never
+  /// committed has committed_offset and lag std::nullopt (the tool's "-"); a committed partition
+  /// that no longer exists has log_end_offset and lag std::nullopt. GROUP_ID_NOT_FOUND for a group
+  /// that does not exist. The commits are read before the ends, so while the group is consuming a
+  /// lag may come out a little high, never low. The timeout covers the three steps together.
+  virtual Result<std::map<TopicPartition, PartitionLag>> ConsumerGroupLag(
+      const std::string& group_id, std::optional<std::chrono::milliseconds> timeout = std::nullopt) = 0;
 
   /// Stops the I/O thread and closes every connection. Calls in progress on other threads return
   /// at once with kLocalClosed, as do later calls. Never waits for brokers. Idempotent.

@@ -1,6 +1,8 @@
-// The values the Admin client takes and returns: topics to create, and descriptions of topics,
-// partitions, brokers and the cluster as the brokers report them. Field names follow the Java
-// admin client (NewTopic, TopicDescription, TopicPartitionInfo, Node) where it has them.
+// The values the Admin client takes and returns: topics to create; descriptions of topics,
+// partitions, brokers and the cluster; and consumer groups (listings, members and their
+// assignments, lag) as the brokers report them. Field names follow the Java admin client
+// (NewTopic, TopicDescription, TopicPartitionInfo, Node, GroupListing, ConsumerGroupDescription,
+// MemberDescription) where it has them.
 //
 // Thread-safety: plain values.
 #pragma once
@@ -13,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "kclient/topic_partition.h"
 #include "kclient/uuid.h"
 
 namespace kclient {
@@ -98,6 +101,62 @@ struct ClusterDescription {
   int32_t controller_id = -1;
   /// Ordered by id.
   std::vector<BrokerDescription> brokers;
+};
+
+/// A group as ListGroups reports it, from its coordinator.
+struct GroupListing {
+  std::string group_id;
+  /// "consumer" for Kafka consumers (and Kafka Streams), "connect" for Connect workers, "" for a
+  /// group that only has committed offsets (consumers that assign partitions themselves).
+  std::string protocol_type;
+  /// "Stable", "PreparingRebalance", "CompletingRebalance", "Empty", ... as the coordinator names
+  /// it; std::nullopt when the broker does not report states (ListGroups before v4, Kafka < 2.6).
+  std::optional<std::string> state;
+  /// "classic", "consumer" (KIP-848) or "share"; std::nullopt before ListGroups v5 (Kafka < 3.8).
+  std::optional<std::string> type;
+};
+
+/// A member of a described group.
+struct MemberDescription {
+  std::string member_id;
+  /// group.instance.id of a static member (KIP-345); std::nullopt for a dynamic one.
+  std::optional<std::string> group_instance_id;
+  std::string client_id;
+  /// The member's address as the coordinator saw it, e.g. "/10.0.0.7".
+  std::string client_host;
+  /// The partitions the member was assigned, sorted. Decoded only for protocol type "consumer"
+  /// (or ""); empty for other group types and while the group is rebalancing.
+  std::vector<TopicPartition> assignment;
+};
+
+/// A group as its coordinator describes it (DescribeGroups).
+struct GroupDescription {
+  std::string group_id;
+  /// "Stable", "PreparingRebalance", "CompletingRebalance", "Empty", or "Dead" for a group that
+  /// does not exist.
+  std::string state;
+  /// See GroupListing::protocol_type.
+  std::string protocol_type;
+  /// For consumer groups the assignor the members agreed on ("range", "roundrobin",
+  /// "cooperative-sticky", ...); empty unless the group is Stable.
+  std::string protocol;
+  /// The broker id of the group's coordinator.
+  int32_t coordinator = -1;
+  /// Ordered by member id.
+  std::vector<MemberDescription> members;
+};
+
+/// How far a consumer group is behind on one partition (Admin::ConsumerGroupLag).
+struct PartitionLag {
+  /// The group's committed offset: the next record it will read. std::nullopt when it has
+  /// committed nothing for the partition (Kafka's tools print "-").
+  std::optional<int64_t> committed_offset;
+  /// The partition's log end offset: the offset the next record written will get.
+  /// std::nullopt when the partition no longer exists (its topic was deleted or shrank).
+  std::optional<int64_t> log_end_offset;
+  /// log_end_offset - committed_offset: records written and not yet consumed. std::nullopt when
+  /// either is unknown.
+  std::optional<int64_t> lag;
 };
 
 }  // namespace kclient

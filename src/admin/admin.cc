@@ -1,6 +1,7 @@
 // The Admin facade: checks arguments, turns each method into an AdminCall, hands it to the
-// AdminRuntime's I/O thread and waits for its outcome. Runs on the application threads that call
-// it; the calls themselves run on the I/O thread.
+// AdminRuntime's I/O thread and waits for its outcome (ConsumerGroupLag: three calls in turn —
+// DescribeGroups, OffsetFetch, ListOffsets — against one deadline). Runs on the application
+// threads that call it; the calls themselves run on the I/O thread.
 #include "kclient/admin.h"
 
 #include <algorithm>
@@ -14,6 +15,10 @@
 #include "admin/delete_topics_call.h"
 #include "admin/describe_cluster_call.h"
 #include "admin/describe_configs_call.h"
+#include "admin/describe_groups_call.h"
+#include "admin/end_offsets_call.h"
+#include "admin/list_group_offsets_call.h"
+#include "admin/list_groups_call.h"
 #include "admin/metadata_calls.h"
 
 namespace kclient {
@@ -152,9 +157,101 @@ class AdminImpl final : public Admin {
     return Await(std::move(call), *completion, *deadline, [](const Status& s) { return Outcome(s); });
   }
 
+  Result<std::vector<GroupListing>> ListGroups(Timeout timeout) override {
+    using Outcome = admin::ListGroupsCall::Outcome;
+    auto deadline = Deadline(timeout);
+    if (!deadline.ok()) return deadline.status();
+    auto completion = std::make_shared<Completion<Outcome>>();
+    auto call = std::make_shared<admin::ListGroupsCall>(*deadline, completion);
+    return Await(std::move(call), *completion, *deadline, [](const Status& s) { return Outcome(s); });
+  }
+
+  std::map<std::string, Result<GroupDescription>> DescribeGroups(const std::vector<std::string>& group_ids,
+                                                                 Timeout timeout) override {
+    const std::set<std::string> distinct(group_ids.begin(), group_ids.end());
+    const std::vector<std::string> ids(distinct.begin(), distinct.end());
+    if (ids.empty()) return {};
+    auto deadline = Deadline(timeout);
+    if (!deadline.ok()) {
+      std::map<std::string, Result<GroupDescription>> out;
+      for (const std::string& id : ids) out.emplace(id, deadline.status());
+      return out;
+    }
+    return DescribeGroupsUntil(ids, *deadline);
+  }
+
+  Result<std::map<TopicPartition, OffsetAndMetadata>> ListConsumerGroupOffsets(
+      const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions,
+      Timeout timeout) override {
+    if (partitions && partitions->empty()) return std::map<TopicPartition, OffsetAndMetadata>();
+    auto deadline = Deadline(timeout);
+    if (!deadline.ok()) return deadline.status();
+    return GroupOffsetsUntil(group_id, partitions, *deadline);
+  }
+
+  Result<std::map<TopicPartition, PartitionLag>> ConsumerGroupLag(const std::string& group_id,
+                                                                  Timeout timeout) override {
+    auto deadline = Deadline(timeout);
+    if (!deadline.ok()) return deadline.status();
+    // The members' assignments (partitions consumed but maybe never committed) ...
+    auto described = DescribeGroupsUntil({group_id}, *deadline);
+    Result<GroupDescription>& description = described.at(group_id);
+    if (!description.ok()) return description.status();
+    if (description->state == "Dead") {
+      return Status(ErrorCode::kGroupIdNotFound, "group '" + group_id + "' does not exist");
+    }
+    // ... then the commits, then the ends: read last, so that a lag is never understated.
+    auto committed = GroupOffsetsUntil(group_id, std::nullopt, *deadline);
+    if (!committed.ok()) return committed.status();
+    std::set<TopicPartition> partitions;
+    for (const auto& [tp, offset] : *committed) partitions.insert(tp);
+    for (const MemberDescription& m : description->members) partitions.insert(m.assignment.begin(), m.assignment.end());
+    std::map<TopicPartition, PartitionLag> out;
+    if (partitions.empty()) return out;
+
+    auto ends = EndOffsetsUntil(partitions, *deadline);
+    if (!ends.ok()) return ends.status();
+    for (const TopicPartition& tp : partitions) {
+      PartitionLag& lag = out[tp];
+      if (auto it = committed->find(tp); it != committed->end()) lag.committed_offset = it->second.offset;
+      if (auto it = ends->find(tp); it != ends->end()) lag.log_end_offset = it->second;
+      if (lag.committed_offset && lag.log_end_offset) lag.lag = *lag.log_end_offset - *lag.committed_offset;
+    }
+    return out;
+  }
+
   void Close() override { runtime_->Close(); }
 
  private:
+  std::map<std::string, Result<GroupDescription>> DescribeGroupsUntil(const std::vector<std::string>& ids,
+                                                                      Clock::time_point deadline) {
+    using Outcome = admin::DescribeGroupsCall::Outcome;
+    auto completion = std::make_shared<Completion<Outcome>>();
+    auto call = std::make_shared<admin::DescribeGroupsCall>(deadline, ids, completion);
+    return Await(std::move(call), *completion, deadline, [&ids](const Status& s) {
+      Outcome o;
+      for (const std::string& id : ids) o.emplace(id, s);
+      return o;
+    });
+  }
+
+  Result<std::map<TopicPartition, OffsetAndMetadata>> GroupOffsetsUntil(
+      const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions,
+      Clock::time_point deadline) {
+    using Outcome = admin::ListGroupOffsetsCall::Outcome;
+    auto completion = std::make_shared<Completion<Outcome>>();
+    auto call = std::make_shared<admin::ListGroupOffsetsCall>(deadline, group_id, partitions, completion);
+    return Await(std::move(call), *completion, deadline, [](const Status& s) { return Outcome(s); });
+  }
+
+  admin::EndOffsetsCall::Outcome EndOffsetsUntil(const std::set<TopicPartition>& partitions,
+                                                 Clock::time_point deadline) {
+    using Outcome = admin::EndOffsetsCall::Outcome;
+    auto completion = std::make_shared<Completion<Outcome>>();
+    auto call = std::make_shared<admin::EndOffsetsCall>(deadline, partitions, completion);
+    return Await(std::move(call), *completion, deadline, [](const Status& s) { return Outcome(s); });
+  }
+
   // When a call started now must end: its own timeout, else default.api.timeout.ms.
   Result<Clock::time_point> Deadline(Timeout timeout) const {
     auto t = timeout.value_or(std::chrono::milliseconds(runtime_->options().default_api_timeout_ms));
@@ -229,6 +326,13 @@ Status Admin::CreateTopic(const NewTopic& topic, const CreateTopicsOptions& opti
   PerTopic results = CreateTopics({topic}, options);
   auto it = results.find(topic.name);
   return it != results.end() ? it->second : Status(ErrorCode::kUnknownServerError, "no result for the topic");
+}
+
+Result<GroupDescription> Admin::DescribeGroup(const std::string& group_id, Timeout timeout) {
+  auto results = DescribeGroups({group_id}, timeout);
+  auto it = results.find(group_id);
+  if (it == results.end()) return Status(ErrorCode::kUnknownServerError, "no result for the group");
+  return std::move(it->second);
 }
 
 Result<TopicDescription> Admin::DescribeTopic(const std::string& name, Timeout timeout) {

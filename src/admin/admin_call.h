@@ -91,6 +91,21 @@ class AdminCall : public std::enable_shared_from_this<AdminCall> {
     ctx_->network->Send<Request, Response>(node, std::move(request), std::move(on_response), options);
   }
 
+  /// Sends `request` to `node`; `handler(status, response, version)` — any callable, so that it
+  /// can carry what the request was about — gets the response and the version it was encoded at,
+  /// unless the call has finished by then. The call stays alive until then. Name the response
+  /// type: SendWith<protocol::ListGroupsResponse>(node, std::move(request), handler).
+  template <typename Response, typename Request, typename Handler>
+  void SendWith(int32_t node, Request request, Handler handler, net::SendOptions options = {}) {
+    auto self = shared_from_this();
+    std::function<void(const Status&, Response&, int16_t, net::ResponseFrame&)> on_response =
+        [self, handler = std::move(handler)](const Status& s, Response& r, int16_t version,
+                                             net::ResponseFrame&) mutable {
+          if (!self->done()) handler(s, r, version);
+        };
+    ctx_->network->Send<Request, Response>(node, std::move(request), std::move(on_response), options);
+  }
+
   CallContext& ctx() { return *ctx_; }
   const std::string& name() const { return name_; }
   /// Milliseconds left until the deadline (at least 1), for requests' own timeout fields.
