@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "admin/consumer_assignment.h"
+#include "consumer/consumer_protocol.h"
 #include "protocol/messages/describe_groups.h"
 
 namespace kclient::admin {
@@ -34,12 +34,12 @@ Result<GroupDescription> Describe(DescribeGroupsResponse::DescribedGroup& group,
     out.client_host = std::move(m.client_host);
     // Empty while the group rebalances: the new assignment has not been handed out yet.
     if (!IsConsumerGroup(d.protocol_type) || m.member_assignment.empty()) continue;
-    auto partitions = DecodeAssignedPartitions(m.member_assignment);
-    if (!partitions.ok()) {
-      return partitions.status().WithContext("the assignment of member '" + out.member_id + "' of group '" +
+    auto assignment = consumer::DecodeAssignment(m.member_assignment);
+    if (!assignment.ok()) {
+      return assignment.status().WithContext("the assignment of member '" + out.member_id + "' of group '" +
                                              d.group_id + "'");
     }
-    out.assignment = std::move(partitions.value());
+    out.assignment = std::move(assignment->partitions);
     std::sort(out.assignment.begin(), out.assignment.end());
   }
   std::sort(d.members.begin(), d.members.end(),

@@ -4,6 +4,7 @@
 //   kclient produce -b HOST:PORT -t TOPIC [-K SEP] [-H k=v] [-p N] [--acks all] [-z lz4]  < records
 //   kclient consume -b HOST:PORT -t TOPIC [-g GROUP | -p N...] [-o beginning|end|N] [-c N] [-e] [-f FMT]
 //   kclient topics create|delete|list|describe -b HOST:PORT ...
+//   kclient groups list|describe -b HOST:PORT [GROUP...]
 //
 // Exit status: 0 on success, 1 when Kafka or the client reported an error (explained on stderr),
 // 2 for bad usage.
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   kclient::tool::AddProduceCommand(app, &code);
   kclient::tool::AddConsumeCommand(app, &code);
   kclient::tool::AddTopicsCommand(app, &code);
+  kclient::tool::AddGroupsCommand(app, &code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,7 +28,7 @@
 
 #include <gtest/gtest.h>
 
-#include "admin/consumer_assignment.h"
+#include "consumer/consumer_protocol.h"
 #include "kclient/admin.h"
 #include "kclient/embedded_cluster.h"
 
@@ -274,10 +274,17 @@ std::vector<uint8_t> Assignment(int16_t version, const TopicsAndPartitions& topi
   return out;
 }
 
+// The assignment bytes DescribeGroups hands back, read by the consumer's own decoder.
+Result<std::vector<TopicPartition>> DecodeAssignedPartitions(const std::vector<uint8_t>& bytes) {
+  auto decoded = consumer::DecodeAssignment(bytes);
+  if (!decoded.ok()) return decoded.status();
+  return decoded->partitions;
+}
+
 TEST(ConsumerAssignmentDecoder, ReadsTheTopicPartitionsOfEveryVersion) {
   for (int16_t version : {0, 1, 2, 3, 7}) {
     const auto bytes = Assignment(version, {{"orders", {0, 2}}, {"payments", {5}}, {"empty", {}}});
-    auto decoded = admin::DecodeAssignedPartitions(bytes);
+    auto decoded = DecodeAssignedPartitions(bytes);
     ASSERT_TRUE(decoded.ok()) << version << ": " << decoded.status().ToString();
     const std::vector<TopicPartition> expected = {{"orders", 0}, {"orders", 2}, {"payments", 5}};
     EXPECT_EQ(*decoded, expected) << version;
@@ -285,10 +292,10 @@ TEST(ConsumerAssignmentDecoder, ReadsTheTopicPartitionsOfEveryVersion) {
   // Fields a later version might append after the user data are not read.
   auto longer = Assignment(4, {{"t", {1}}});
   longer.insert(longer.end(), {0, 0, 0, 9});
-  ASSERT_TRUE(admin::DecodeAssignedPartitions(longer).ok());
+  ASSERT_TRUE(DecodeAssignedPartitions(longer).ok());
 
   // No partitions at all: an empty assignment (a member with nothing to do).
-  auto none = admin::DecodeAssignedPartitions(Assignment(1, {}));
+  auto none = DecodeAssignedPartitions(Assignment(1, {}));
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
 }
@@ -297,19 +304,19 @@ TEST(ConsumerAssignmentDecoder, RejectsWhatIsNotAnAssignment) {
   const auto good = Assignment(1, {{"orders", {0, 1, 2}}});
   for (size_t cut : {size_t{0}, size_t{1}, size_t{5}, size_t{9}, size_t{16}, size_t{21}}) {
     const std::vector<uint8_t> truncated(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(cut));
-    auto decoded = admin::DecodeAssignedPartitions(truncated);
+    auto decoded = DecodeAssignedPartitions(truncated);
     ASSERT_FALSE(decoded.ok()) << cut;
     EXPECT_EQ(decoded.status().code(), ErrorCode::kLocalMalformed) << cut;
   }
-  EXPECT_FALSE(admin::DecodeAssignedPartitions(Assignment(-1, {{"orders", {0}}})).ok());
+  EXPECT_FALSE(DecodeAssignedPartitions(Assignment(-1, {{"orders", {0}}})).ok());
   std::vector<uint8_t> null_topics;
   PutInt16(&null_topics, 1);
   PutInt32(&null_topics, -1);
-  EXPECT_FALSE(admin::DecodeAssignedPartitions(null_topics).ok());
+  EXPECT_FALSE(DecodeAssignedPartitions(null_topics).ok());
   std::vector<uint8_t> huge;  // a count no input could hold
   PutInt16(&huge, 1);
   PutInt32(&huge, 1 << 30);
-  EXPECT_FALSE(admin::DecodeAssignedPartitions(huge).ok());
+  EXPECT_FALSE(DecodeAssignedPartitions(huge).ok());
 }
 
 // ---- One broker ------------------------------------------------------------------------------------
