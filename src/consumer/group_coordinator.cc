@@ -77,6 +77,9 @@ GroupCoordinator::GroupCoordinator(net::EventLoop* loop, const ConsumerOptions& 
       backoff_(std::min(options.client.retry_backoff_ms, options.client.retry_backoff_max_ms),
                options.client.retry_backoff_max_ms) {
   NotePoll();
+  metadata_->AddListener([this, alive = alive_] {
+    if (*alive) OnMetadataUpdate();
+  });
 }
 
 GroupCoordinator::~GroupCoordinator() {
@@ -257,6 +260,7 @@ void GroupCoordinator::RetryJoin(const Status& why) {
 
 void GroupCoordinator::OnJoined(JoinGroupAnswer& answer) {
   generation_ = answer.generation;
+  protocol_ = answer.protocol;
   const std::string protocol = answer.protocol;
   if (answer.leader != member_id_) {
     SendSync({});
@@ -299,20 +303,13 @@ void GroupCoordinator::Assign(const std::string& protocol, const std::vector<Joi
   // members subscribe to.
   bool missing = false;
   for (const auto& t : topics) {
-    if (metadata_->topics().count(t) == 0) {
-      metadata_->AddTopic(t);
-      missing = true;
-    }
+    metadata_->AddTopic(t);
+    if (metadata_->topic(t) == nullptr) missing = true;  // not fetched yet
   }
   auto run = [this, assignor = std::shared_ptr<PartitionAssignor>(std::move(assignor)), subscriptions, topics,
               done = std::move(done)]() {
-    std::map<std::string, int32_t> partitions_per_topic;
-    for (const auto& t : topics) {
-      const client::TopicMetadata* tm = metadata_->topic(t);
-      if (tm != nullptr && tm->error == ErrorCode::kNone && !tm->partitions.empty()) {
-        partitions_per_topic[t] = tm->partitions.back().partition + 1;
-      }
-    }
+    const std::map<std::string, int32_t> partitions_per_topic = PartitionCounts(topics);
+    assigned_counts_ = partitions_per_topic;
     GroupAssignment assigned = assignor->Assign(partitions_per_topic, subscriptions);
     std::map<std::string, protocol::Bytes> encoded;
     for (const auto& m : subscriptions) {
@@ -341,12 +338,40 @@ void GroupCoordinator::Assign(const std::string& protocol, const std::vector<Joi
   metadata_->RequestUpdate();
 }
 
+std::map<std::string, int32_t> GroupCoordinator::PartitionCounts(const std::set<std::string>& topics) const {
+  std::map<std::string, int32_t> counts;
+  for (const auto& t : topics) {
+    const client::TopicMetadata* tm = metadata_->topic(t);
+    if (tm != nullptr && tm->error == ErrorCode::kNone && !tm->partitions.empty()) {
+      counts[t] = tm->partitions.back().partition + 1;
+    }
+  }
+  return counts;
+}
+
+void GroupCoordinator::OnMetadataUpdate() {
+  // The leader assigned what metadata said then; a topic that appeared or grew since needs a
+  // new assignment (Java's leader watches its metadata snapshot the same way).
+  if (state_ != State::kStable || assigned_counts_.empty()) return;
+  std::set<std::string> topics;
+  for (const auto& [t, n] : assigned_counts_) topics.insert(t);
+  for (const auto& t : subscriptions_->subscribed_topics()) topics.insert(t);
+  if (PartitionCounts(topics) != assigned_counts_) {
+    assigned_counts_.clear();
+    rejoin_needed_ = true;
+    on_event_();
+  }
+}
+
 void GroupCoordinator::SendSync(std::map<std::string, protocol::Bytes> assignments) {
   protocol::SyncGroupRequest request;
   request.group_id = options_.group_id;
   request.generation_id = generation_.load();
   request.member_id = member_id_;
   request.group_instance_id = options_.group_instance_id;
+  // Mandatory from v5 (Kafka answers INCONSISTENT_GROUP_PROTOCOL without them).
+  request.protocol_type = std::string(kConsumerProtocolType);
+  request.protocol_name = protocol_;
   for (auto& [member, bytes] : assignments) {
     auto& a = request.assignments.emplace_back();
     a.member_id = member;
@@ -370,7 +395,7 @@ void GroupCoordinator::SendSync(std::map<std::string, protocol::Bytes> assignmen
           last_generation_ = generation_.load();
           JoinResult result;
           result.generation = generation_.load();
-          result.protocol = r.protocol_name.value_or("");
+          result.protocol = r.protocol_name.value_or(protocol_);
           result.assignment = assignment->partitions;
           FinishJoin(std::move(result));
           return;

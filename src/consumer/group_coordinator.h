@@ -95,6 +95,8 @@ class GroupCoordinator {
   void Assign(const std::string& protocol, const std::vector<JoinedMember>& members,
               std::function<void(Result<std::map<std::string, std::vector<uint8_t>>>)> done);
   void SendSync(std::map<std::string, std::vector<uint8_t>> assignments);
+  std::map<std::string, int32_t> PartitionCounts(const std::set<std::string>& topics) const;
+  void OnMetadataUpdate();
   void FinishJoin(JoinResult result);
   void RetryJoin(const Status& why);
 
@@ -121,10 +123,12 @@ class GroupCoordinator {
 
   State state_ = State::kUnjoined;
   std::string member_id_;
+  std::string protocol_;  // the assignor the group chose in the last JoinGroup
   std::atomic<int32_t> generation_{-1};
   std::vector<TopicPartition> owned_;
   std::vector<TopicPartition> last_assignment_;  // for the sticky assignors' user data
   int32_t last_generation_ = -1;
+  std::map<std::string, int32_t> assigned_counts_;  // partition counts the leader assigned from
   std::function<void(JoinResult)> join_done_;
   uint32_t join_attempts_ = 0;
   net::EventLoop::TimerId heartbeat_timer_ = 0;

@@ -294,7 +294,8 @@ TEST(ConsumerTest, CooperativeStickyNeverRevokesPartitionsThatDoNotMove) {
   std::lock_guard lock(first_listener->mu);
   // Only the three partitions that moved were revoked from the first member.
   EXPECT_EQ(first_listener->revoked.size(), 3u);
-  std::set<TopicPartition> kept(first->Assignment().begin(), first->Assignment().end());
+  const auto first_assignment = first->Assignment();
+  std::set<TopicPartition> kept(first_assignment.begin(), first_assignment.end());
   for (const auto& tp : first_listener->revoked) EXPECT_EQ(kept.count(tp), 0u) << tp.ToString() << " revoked but kept";
   EXPECT_TRUE(first_listener->lost.empty());
 }
