@@ -1,6 +1,7 @@
 #include "consumer/kafka_consumer.h"
 
 #include <algorithm>
+#include <regex>
 #include <utility>
 
 #include "client/client_setup.h"
@@ -8,6 +9,7 @@
 #include "consumer/fetcher.h"
 #include "consumer/offset_lookup.h"
 #include "net/network_client.h"
+#include "protocol/messages/metadata.h"
 
 namespace kclient {
 
@@ -150,9 +152,61 @@ Status KafkaConsumer::Subscribe(const std::vector<std::string>& topics, std::sha
 }
 
 Status KafkaConsumer::SubscribePattern(const std::string& pattern, std::shared_ptr<RebalanceListener> listener) {
-  (void)pattern;
-  (void)listener;
-  return Status(ErrorCode::kLocalUnsupportedVersion, "pattern subscriptions are not implemented yet");
+  if (closed_) return Status(ErrorCode::kLocalClosed, "the consumer is closed");
+  if (Status s = CheckGroup(); !s.ok()) return s;
+  if (subscriptions_.mode() == SubscriptionState::Mode::kManual) {
+    return Status(ErrorCode::kLocalIllegalState, "Subscribe after Assign: call Unsubscribe first");
+  }
+  // std::regex reports a bad pattern by throwing; it stays inside this call.
+  try {
+    std::regex check(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return Status(ErrorCode::kLocalInvalidArgument, "invalid topic pattern '" + pattern + "': " + e.what());
+  }
+  subscriptions_.SubscribePattern(pattern, std::move(listener));
+  next_pattern_refresh_ = Clock::time_point::min();  // match it at the next Poll
+  subscription_changed_ = true;
+  return Status();
+}
+
+Status KafkaConsumer::RefreshPatternTopics(Clock::time_point deadline) {
+  if (Clock::now() < next_pattern_refresh_) return Status();
+  using Topics = Result<std::vector<std::pair<std::string, bool>>>;  // name, internal
+  auto listed = OnIo<Topics>(
+      [](Io& io, std::function<void(Topics)> done) {
+        protocol::MetadataRequest request;
+        request.topics = std::nullopt;  // every topic
+        request.allow_auto_topic_creation = false;
+        net::SendOptions send;
+        send.min_version = 4;
+        send.max_version = 12;
+        io.network.Send<protocol::MetadataRequest, protocol::MetadataResponse>(
+            net::NetworkClient::kAnyBroker, std::move(request),
+            std::function<void(const Status&, protocol::MetadataResponse&)>(
+                [done](const Status& s, protocol::MetadataResponse& r) {
+                  if (!s.ok()) return done(s);
+                  std::vector<std::pair<std::string, bool>> topics;
+                  for (const auto& t : r.topics) {
+                    if (t.name && t.error_code == 0) topics.emplace_back(*t.name, t.is_internal);
+                  }
+                  done(std::move(topics));
+                }),
+            send);
+      },
+      deadline);
+  if (!listed || !listed->ok()) return Status();  // try again at the next Poll
+  next_pattern_refresh_ = Clock::now() + std::chrono::milliseconds(options_.client.metadata_max_age_ms);
+  std::vector<std::string> names;
+  std::set<std::string> internal;
+  for (const auto& [name, is_internal] : **listed) {
+    names.push_back(name);
+    if (is_internal) internal.insert(name);
+  }
+  if (subscriptions_.MatchPattern(names, options_.exclude_internal_topics, internal)) {
+    AddTopics(subscriptions_.subscribed_topics());
+    subscription_changed_ = true;
+  }
+  return Status();
 }
 
 Status KafkaConsumer::Unsubscribe() {
@@ -298,6 +352,7 @@ Result<ConsumerRecords> KafkaConsumer::Poll(Duration timeout) {
   if (!deferred_error_.ok()) return std::exchange(deferred_error_, Status());
 
   for (;;) {
+    if (mode == SubscriptionState::Mode::kPattern) (void)RefreshPatternTopics(deadline);
     if (mode == SubscriptionState::Mode::kTopics || mode == SubscriptionState::Mode::kPattern) {
       bool joined = false;
       if (Status s = EnsureGroup(deadline, &joined); !s.ok()) return s;

@@ -80,6 +80,9 @@ class KafkaConsumer final : public Consumer {
   Status RevokeForEagerJoin(Clock::time_point deadline);
   void ApplyJoin(const GroupCoordinator::JoinResult& result, Clock::time_point deadline);
   Status UpdatePositions(Clock::time_point deadline);
+  // Pattern subscriptions: matches the pattern against every topic, at most once per
+  // metadata.max.age.ms (and right after SubscribePattern).
+  Status RefreshPatternTopics(Clock::time_point deadline);
   void MaybeAutoCommit();
   void RunCommitCallbacks();
   OffsetMap ConsumedOffsets(const std::vector<TopicPartition>& partitions) const;
@@ -99,6 +102,7 @@ class KafkaConsumer final : public Consumer {
   std::shared_ptr<std::promise<GroupCoordinator::JoinResult>> join_promise_;
   std::shared_future<GroupCoordinator::JoinResult> pending_join_;
   Clock::time_point next_auto_commit_;
+  Clock::time_point next_pattern_refresh_ = Clock::time_point::min();
   Status deferred_error_;  // found after records were already collected; reported next Poll
 
   struct DoneCommit {

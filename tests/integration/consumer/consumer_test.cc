@@ -367,6 +367,25 @@ TEST(ConsumerTest, MemberThatStopsPollingIsEvictedAndToldSo) {
   EXPECT_EQ(listener->lost.size(), 1u) << "its partition is reported lost";
 }
 
+TEST(ConsumerTest, PatternSubscriptionFollowsMatchingTopicsAsTheyAppear) {
+  auto cluster = StartCluster(1, 2);
+  Produce(*cluster, "metrics.cpu", 20);
+  Produce(*cluster, "metrics.disk", 20);
+  Produce(*cluster, "audit", 20);
+  ConsumerOptions o = Options(*cluster, "metrics-readers");
+  o.client.metadata_max_age_ms = 300;  // look for new matching topics often
+  auto c = MakeConsumer(o);
+  EXPECT_EQ(c->SubscribePattern("metrics\\.(").code(), ErrorCode::kLocalInvalidArgument);
+  ASSERT_TRUE(c->SubscribePattern("metrics\\..*").ok());
+  Seen seen;
+  ASSERT_TRUE(PollUntil(*c, seen, 40));
+  EXPECT_EQ(c->Subscription(), (std::vector<std::string>{"metrics.cpu", "metrics.disk"}));
+  for (const auto& [tp, offsets] : seen.offsets) EXPECT_NE(tp.topic, "audit");
+  Produce(*cluster, "metrics.net", 10);
+  ASSERT_TRUE(PollUntil(*c, seen, 50)) << "a topic created later is picked up";
+  EXPECT_EQ(seen.count, 50u);
+}
+
 TEST(ConsumerTest, PauseResumeSeekAndOffsetsForTimes) {
   auto cluster = StartCluster(1, 2);
   Produce(*cluster, "control", 200, 2);
