@@ -1,5 +1,6 @@
 #include "consumer/fetcher.h"
 
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -32,22 +33,37 @@ Fetcher::Fetcher(net::NetworkClient* network, client::Metadata* metadata, Subscr
 
 Fetcher::~Fetcher() { *alive_ = false; }
 
-void Fetcher::SendFetches() {
-  // Partitions to fetch, by leader.
+void Fetcher::SendFetches(bool drained) {
+  if (drained) waiting_for_drain_.clear();
+  // Partitions to fetch, by leader; and the leaders some of whose partitions' data is still
+  // buffered or being handed out.
   std::map<int32_t, std::vector<std::pair<TopicPartition, int64_t>>> by_leader;
+  std::set<int32_t> holding;
   for (const auto& [tp, position] : subscriptions_->FetchablePositions()) {
-    if (buffer_->Holds(tp)) continue;
     const int32_t leader = metadata_->LeaderFor(tp.topic, tp.partition);
     if (leader < 0) {
       metadata_->RequestUpdate();
       continue;
     }
-    if (in_flight_.count(leader) > 0) continue;
+    if (buffer_->Holds(tp)) {
+      holding.insert(leader);
+      continue;
+    }
     by_leader[leader].emplace_back(tp, position.offset);
   }
+  for (auto it = waiting_for_drain_.begin(); it != waiting_for_drain_.end();) {
+    // Nothing of that broker is held any more (it drained while the quick fetch was out).
+    it = holding.count(*it) == 0 ? waiting_for_drain_.erase(it) : std::next(it);
+  }
   for (auto& [node, partitions] : by_leader) {
+    if (in_flight_.count(node) > 0 || waiting_for_drain_.count(node) > 0) continue;
     protocol::FetchRequest request;
-    request.max_wait_ms = options_.fetch_max_wait_ms;
+    // A fetch must not long-poll on caught-up partitions while another partition of the same
+    // broker is about to need fetching (its data is being handed out): that partition could not
+    // be fetched until the long poll ends. Such a fetch asks for an immediate answer; if it
+    // brings nothing, the broker is left alone until held data drains.
+    const bool others_held = holding.count(node) > 0;
+    request.max_wait_ms = others_held ? 0 : options_.fetch_max_wait_ms;
     request.min_bytes = options_.fetch_min_bytes;
     request.max_bytes = options_.fetch_max_bytes;
     request.isolation_level = static_cast<int8_t>(options_.isolation_level);
@@ -71,8 +87,8 @@ void Fetcher::SendFetches() {
     network_->Send<protocol::FetchRequest, protocol::FetchResponse>(
         node, std::move(request),
         std::function<void(const Status&, protocol::FetchResponse&, int16_t, net::ResponseFrame&)>(
-            [this, alive = alive_, node, offsets](const Status& s, protocol::FetchResponse& r, int16_t,
-                                                  net::ResponseFrame& frame) {
+            [this, alive = alive_, node, offsets, others_held](const Status& s, protocol::FetchResponse& r, int16_t,
+                                                               net::ResponseFrame& frame) {
               if (!*alive) return;
               in_flight_.erase(node);
               if (!s.ok() || r.error_code != 0) {
@@ -118,6 +134,7 @@ void Fetcher::SendFetches() {
                   done.push_back(std::move(f));
                 }
               }
+              if (done.empty() && others_held) waiting_for_drain_.insert(node);
               buffer_->Add(std::move(done));
               SendFetches();
             }),

@@ -32,7 +32,9 @@ class Fetcher {
   Fetcher& operator=(const Fetcher&) = delete;
 
   // Sends fetches to every broker that has none in flight and leads a fetchable partition.
-  void SendFetches();
+  // `drained`: data of some partition was just handed out in full, so brokers that were left
+  // alone until then may be fetched from again.
+  void SendFetches(bool drained = false);
 
  private:
   net::NetworkClient* network_;
@@ -40,7 +42,8 @@ class Fetcher {
   SubscriptionState* subscriptions_;
   FetchBuffer* buffer_;
   const ConsumerOptions& options_;
-  std::set<int32_t> in_flight_;  // brokers with a fetch outstanding
+  std::set<int32_t> in_flight_;          // brokers with a fetch outstanding
+  std::set<int32_t> waiting_for_drain_;  // brokers whose last quick fetch brought nothing
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

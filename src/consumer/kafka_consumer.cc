@@ -120,7 +120,7 @@ std::optional<T> KafkaConsumer::OnIo(std::function<void(Io&, std::function<void(
 
 void KafkaConsumer::WakeFetcher() {
   thread_.Post([this] {
-    if (io_) io_->fetcher.SendFetches();
+    if (io_) io_->fetcher.SendFetches(/*drained=*/true);
   });
 }
 
