@@ -12,8 +12,8 @@
 //     keeps up to 5 requests in flight. So ordering under injected errors is asserted here only
 //     with one request in flight; with five, the test asserts no loss and no duplicates (the
 //     mock fails a request before appending anything, so no write ever needs deduplicating).
-//     The lost-response case (written, answer never seen) is covered against our broker and
-//     real Kafka, not here.
+//     The lost-response case (written, answer never seen) needs a broker that deduplicates; it
+//     is covered against our broker (producer_test.cc), not here.
 //   - It advertises Metadata v0-v2 only, though its handler encodes v3-v7 correctly (v8's
 //     authorized-operations fields are misplaced). kclient asks for v4 or newer (the first that
 //     can refuse auto-creation; every broker since Kafka 0.11 serves it), so the mock is told to
