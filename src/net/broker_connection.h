@@ -56,7 +56,9 @@ struct OutgoingRequest {
   std::function<Status(int16_t version, util::ByteBuffer* out)> encode;
   // Called exactly once, on the loop thread: with the response frame and the version the request
   // was encoded at, or with the error that prevented it. For requests that expect no response
-  // (acks=0 produce) it is called with an empty frame once the bytes are queued on the socket.
+  // (acks=0 produce) it is called with an empty frame once the socket has taken every byte of the
+  // request (as the Java client completes a send), or with the error if the connection closes or
+  // the timeout passes first.
   std::function<void(const Status& status, int16_t version, ResponseFrame frame)> complete;
   bool expect_response = true;
   // 0: ConnectionOptions::request_timeout_ms.
@@ -105,6 +107,13 @@ class BrokerConnection final : public IoHandler {
     OutgoingRequest request;
     Clock::time_point deadline;
   };
+  // A request that expects no response, until the socket has taken its frame.
+  struct Unwritten {
+    uint64_t frame;  // its SendQueue number
+    int16_t version;
+    OutgoingRequest request;
+    Clock::time_point deadline;
+  };
 
   void Connect();
   void OnConnected();
@@ -116,6 +125,7 @@ class BrokerConnection final : public IoHandler {
   void HandleFrame(util::ByteBuffer frame);
   void FailQueuedPastDeadline();
   void Flush();
+  void CompleteWritten();
   void UpdateInterest();
   void ArmTimer();
   void OnTimer();
@@ -138,6 +148,7 @@ class BrokerConnection final : public IoHandler {
   };
   std::deque<Queued> queued_;
   std::deque<InFlight> in_flight_;
+  std::deque<Unwritten> unwritten_;
   util::ByteBuffer in_;
   SendQueue out_;
   EventLoop::TimerId timer_ = 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 
@@ -26,9 +27,19 @@ struct IoResult {
 
 class SendQueue {
  public:
-  void Push(util::ByteBuffer frame) { frames_.push_back(std::move(frame)); }
+  // Queues `frame`; returns its number (1, 2, ...), which written() reaches once every byte of
+  // it is in the socket.
+  uint64_t Push(util::ByteBuffer frame) {
+    frames_.push_back(std::move(frame));
+    return ++pushed_;
+  }
   bool empty() const { return frames_.empty(); }
+  // Frames pushed so far whose every byte the socket has taken (numbers up to this one).
+  uint64_t written() const { return pushed_ - frames_.size(); }
+  // Drops the frames not yet written. Their numbers are handed out again, so whoever waits on
+  // them must give up now.
   void clear() {
+    pushed_ -= frames_.size();
     frames_.clear();
     offset_ = 0;
   }
@@ -39,6 +50,7 @@ class SendQueue {
  private:
   std::deque<util::ByteBuffer> frames_;
   size_t offset_ = 0;  // bytes of frames_.front() already written
+  uint64_t pushed_ = 0;
 };
 
 // Appends what `fd` has to `in`, growing it 64 KiB at a time, until the socket has nothing more

@@ -2,10 +2,13 @@
 // (Metadata to find the leader, then Fetch from offset 0 up to the high watermark), so producer
 // tests check what the broker stored without going through the code under test. Each record
 // comes with its batch's codec, producer id and sequence, for tests of compression and
-// idempotence.
+// idempotence. Versions are negotiated with ApiVersions (Metadata and Fetch capped at v12, where
+// topics still go by name), so the same reader works against our broker, real Kafka and
+// librdkafka's mock cluster (which serves older versions only).
 // Thread-safety: none needed; each call opens its own connections.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +17,7 @@
 #include "blocking_client.h"
 #include "kclient/record.h"
 #include "kclient/result.h"
+#include "protocol/messages/api_versions.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/metadata.h"
 #include "protocol/record_batch.h"
@@ -37,17 +41,37 @@ inline std::optional<std::string> BytesToString(const std::optional<protocol::By
   return std::string(reinterpret_cast<const char*>(b->data()), b->size());
 }
 
-// `bootstrap` is one "host:port" of the cluster.
+// The newest version of `Message` in [min, cap] that the broker behind `client` also serves, from
+// an ApiVersions v0 exchange (every broker answers v0); -1 when there is none.
+template <typename Message>
+Result<int16_t> NegotiateVersion(BlockingClient& client, int16_t min, int16_t cap) {
+  protocol::ApiVersionsRequest request;
+  protocol::ApiVersionsResponse response;
+  Status s = client.RoundTrip(request, 0, &response);
+  if (!s.ok()) return s;
+  if (response.error_code != 0) return Status(static_cast<ErrorCode>(response.error_code), "ApiVersions refused");
+  for (const auto& k : response.api_keys) {
+    if (k.api_key != static_cast<int16_t>(Message::kApiKey)) continue;
+    const int16_t v = std::min(k.max_version, cap);
+    return v >= std::max(k.min_version, min) ? v : int16_t{-1};
+  }
+  return int16_t{-1};
+}
+
+// `bootstrap` is one "host:port" of the cluster (or a list, of which the first is used).
 inline Result<std::vector<StoredRecord>> ReadPartition(const std::string& bootstrap, const std::string& topic,
                                                        int32_t partition) {
   BlockingClient meta;
   Status s = meta.Connect(bootstrap.substr(0, bootstrap.find(',')));
   if (!s.ok()) return s;
+  auto metadata_version = NegotiateVersion<protocol::MetadataRequest>(meta, 1, 12);
+  if (!metadata_version.ok()) return metadata_version.status();
+  if (*metadata_version < 0) return Status(ErrorCode::kLocalUnsupportedVersion, "no common Metadata version");
   protocol::MetadataRequest mreq;
   mreq.topics.emplace().emplace_back().name = topic;
-  mreq.allow_auto_topic_creation = false;
+  if (*metadata_version >= 4) mreq.allow_auto_topic_creation = false;
   protocol::MetadataResponse mresp;
-  s = meta.RoundTrip(mreq, 12, &mresp);
+  s = meta.RoundTrip(mreq, *metadata_version, &mresp);
   if (!s.ok()) return s;
   std::string leader;
   for (const auto& t : mresp.topics) {
@@ -63,6 +87,10 @@ inline Result<std::vector<StoredRecord>> ReadPartition(const std::string& bootst
   BlockingClient conn;
   s = conn.Connect(leader);
   if (!s.ok()) return s;
+  // v4 is the first that returns record batches (magic 2) as they are stored.
+  auto fetch_version = NegotiateVersion<protocol::FetchRequest>(conn, 4, 12);
+  if (!fetch_version.ok()) return fetch_version.status();
+  if (*fetch_version < 0) return Status(ErrorCode::kLocalUnsupportedVersion, "no common Fetch version");
   std::vector<StoredRecord> out;
   int64_t next = 0;
   util::ByteBuffer scratch;
@@ -77,7 +105,7 @@ inline Result<std::vector<StoredRecord>> ReadPartition(const std::string& bootst
     fp.fetch_offset = next;
     fp.partition_max_bytes = 16 << 20;
     protocol::FetchResponse resp;
-    s = conn.RoundTrip(req, 12, &resp);
+    s = conn.RoundTrip(req, *fetch_version, &resp);
     if (!s.ok()) return s;
     if (resp.responses.empty() || resp.responses[0].partitions.empty()) {
       return Status(ErrorCode::kLocalMalformed, "empty fetch response");

@@ -165,6 +165,40 @@ TEST(ProducerTest, EveryAcksLevelDeliversEveryRecord) {
   }
 }
 
+// acks=0 records count as sent once the socket has taken them; Flush and Close must not report
+// them done while their bytes still wait in the client (they were lost when Close dropped the
+// connection's send queue).
+TEST(ProducerTest, AcksZeroRecordsAreAllWrittenAfterFlushAndClose) {
+  auto cluster = StartCluster();
+  ProducerOptions o = Options(*cluster);
+  o.acks = Acks::kNone;
+  o.enable_idempotence = false;
+  o.linger_ms = 0;
+  auto producer = MakeProducer(o);
+  ASSERT_TRUE(producer->PartitionsFor("fire-and-forget").ok());
+  Outcomes out;
+  constexpr int kRecords = 30000;  // ~30 MB: more than a socket buffer takes at once
+  for (int i = 0; i < kRecords; ++i) {
+    producer->Produce(Rec("fire-and-forget", std::nullopt, std::to_string(i) + std::string(1000, 'x')), out.Callback());
+  }
+  ASSERT_TRUE(producer->Flush(kWait).ok());
+  EXPECT_EQ(out.done.load(), kRecords);
+  EXPECT_EQ(out.Failures(), 0);
+  ASSERT_TRUE(producer->Close(milliseconds(5000)).ok());
+  // The broker may still be appending what the socket holds: poll its log until it has
+  // everything or the deadline passes.
+  size_t stored_count = 0;
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto stored = ReadPartition(cluster->bootstrap_servers(), "fire-and-forget", 0);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    stored_count = stored->size();
+    if (stored_count >= static_cast<size_t>(kRecords)) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(stored_count, static_cast<size_t>(kRecords));
+}
+
 TEST(ProducerTest, EveryCodecRoundTrips) {
   auto cluster = StartCluster();
   for (CompressionType codec : {CompressionType::kNone, CompressionType::kGzip, CompressionType::kSnappy,
