@@ -38,7 +38,7 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options) {
 }  // namespace kclient::tool
 
 int main(int argc, char** argv) {
-  CLI::App app{"kclient: produce records and manage topics on a Kafka cluster"};
+  CLI::App app{"kclient: produce, consume, and manage topics and consumer groups on a Kafka cluster"};
   app.require_subcommand(1);
   int code = 0;
   kclient::tool::AddProduceCommand(app, &code);
