@@ -74,6 +74,9 @@ class Consumer {
   virtual std::vector<TopicPartition> Assignment() const = 0;
   /// The subscribed topics (for a pattern: those that matched at the last refresh).
   virtual std::vector<std::string> Subscription() const = 0;
+  /// The partition ids of `topic`, from metadata (looked up if needed, up to `timeout`); for
+  /// choosing partitions to Assign. UNKNOWN_TOPIC_OR_PARTITION when the topic does not exist.
+  virtual Result<std::vector<int32_t>> PartitionsFor(const std::string& topic, Duration timeout = Duration(60000)) = 0;
 
   // --- Consuming -----------------------------------------------------------------------------
 

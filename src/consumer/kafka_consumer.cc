@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <thread>
 #include <utility>
 
 #include "client/client_setup.h"
@@ -248,6 +249,45 @@ std::vector<std::string> KafkaConsumer::Subscription() const {
   if (mode != SubscriptionState::Mode::kTopics && mode != SubscriptionState::Mode::kPattern) return {};
   const auto topics = subscriptions_.subscribed_topics();
   return {topics.begin(), topics.end()};
+}
+
+Result<std::vector<int32_t>> KafkaConsumer::PartitionsFor(const std::string& topic, Duration timeout) {
+  const auto deadline = Clock::now() + timeout;
+  // Looks at the metadata cache; an error only counts once a refresh made after the first look
+  // confirms it (a topic just auto-created reports LEADER_NOT_AVAILABLE for a moment).
+  struct Look {
+    std::optional<Result<std::vector<int32_t>>> answer;
+    uint64_t version = 0;
+  };
+  std::optional<uint64_t> first_version;
+  for (;;) {
+    auto look = OnIo<Look>(
+        [topic, first_version](Io& io, std::function<void(Look)> done) {
+          io.metadata.AddTopic(topic);
+          Look l;
+          l.version = io.metadata.version();
+          const client::TopicMetadata* t = io.metadata.topic(topic);
+          if (t != nullptr && t->error == ErrorCode::kNone && !t->partitions.empty()) {
+            std::vector<int32_t> ids;
+            for (const auto& p : t->partitions) ids.push_back(p.partition);
+            l.answer = std::move(ids);
+          } else if (t != nullptr && t->error != ErrorCode::kNone && first_version && l.version > *first_version) {
+            l.answer = Result<std::vector<int32_t>>(Status(t->error, "topic '" + topic + "'"));
+          } else {
+            io.metadata.RequestUpdate();
+          }
+          done(std::move(l));
+        },
+        deadline);
+    if (!look) break;
+    if (look->answer) return std::move(*look->answer);
+    if (!first_version) first_version = look->version;
+    if (Clock::now() >= deadline) break;
+    // Metadata refreshes at most every retry.backoff.ms; look again about as often.
+    std::this_thread::sleep_for(std::min<Clock::duration>(
+        std::chrono::milliseconds(std::max(options_.client.retry_backoff_ms / 2, 5)), deadline - Clock::now()));
+  }
+  return Status(ErrorCode::kLocalTimedOut, "no metadata for topic '" + topic + "' within the timeout");
 }
 
 // --- The group -------------------------------------------------------------------------------

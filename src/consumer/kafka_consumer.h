@@ -41,6 +41,7 @@ class KafkaConsumer final : public Consumer {
   Status Assign(const std::vector<TopicPartition>& partitions) override;
   std::vector<TopicPartition> Assignment() const override;
   std::vector<std::string> Subscription() const override;
+  Result<std::vector<int32_t>> PartitionsFor(const std::string& topic, Duration timeout) override;
 
   Result<ConsumerRecords> Poll(Duration timeout) override;
   void Wakeup() override;

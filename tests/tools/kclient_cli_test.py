@@ -18,8 +18,8 @@ CLI = os.environ.get("KCLIENT_CLI", "kclient")
 
 def cli(broker, *args, input_text=None, check_rc=True):
     sub, rest = args[0], list(args[1:])
-    if sub == "topics":
-        cmd = [CLI, "topics", rest[0], "-b", broker.bootstrap, *rest[1:]]
+    if sub in ("topics", "groups"):
+        cmd = [CLI, sub, rest[0], "-b", broker.bootstrap, *rest[1:]]
     else:
         cmd = [CLI, sub, "-b", broker.bootstrap, *rest]
     return run(cmd, input_text=input_text, check_rc=check_rc)
@@ -72,5 +72,22 @@ def scenario_produce(broker, _procs):
     check(unknown.returncode == 1 and "no.such.property" in unknown.stderr, unknown.stderr)
 
 
+def scenario_consume(broker, _procs):
+    cli(broker, "topics", "create", "events", "--partitions", "2")
+    cli(broker, "produce", "-t", "events", "-K", "=", input_text="".join(f"k{i % 3}=e{i}\n" for i in range(30)))
+    # Without a group: every partition from the beginning, to the end.
+    out = cli(broker, "consume", "-t", "events", "-e", "-f", "%p %o %k %v").stdout.splitlines()
+    check(len(out) == 30, f"{len(out)} lines")
+    check(sorted(line.split()[3] for line in out) == sorted(f"e{i}" for i in range(30)), out)
+    # A group that stops after 7 records commits exactly those: the next run prints the other 23.
+    first = cli(broker, "consume", "-t", "events", "-g", "g1", "-c", "7").stdout.split()
+    rest = cli(broker, "consume", "-t", "events", "-g", "g1", "--idle-ms", "1500").stdout.split()
+    check(len(first) == 7 and len(rest) == 23 and not set(first) & set(rest), f"{first} / {len(rest)}")
+    groups = cli(broker, "groups", "list").stdout
+    check("g1" in groups, groups)
+    described = cli(broker, "groups", "describe", "g1").stdout
+    check("Group: g1" in described and "events-0" in described and "events-1" in described, described)
+
+
 if __name__ == "__main__":
-    sys.exit(peerlib.main({"topics": scenario_topics, "produce": scenario_produce}))
+    sys.exit(peerlib.main({"topics": scenario_topics, "produce": scenario_produce, "consume": scenario_consume}))

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "commands.h"
@@ -119,16 +120,12 @@ int RunConsume(const ConsumeOptions& o) {
   if (o.group.empty()) {
     std::vector<int32_t> partitions = o.partitions;
     if (partitions.empty()) {
-      // All partitions: the end offsets lookup learns how many there are.
-      for (int32_t p = 0;; ++p) {
-        auto end = consumer.EndOffsets({{o.topic, p}}, std::chrono::milliseconds(p == 0 ? 15000 : 3000));
-        if (!end.ok()) break;
-        partitions.push_back(p);
-      }
-      if (partitions.empty()) {
-        std::fprintf(stderr, "kclient consume: topic '%s' not found\n", o.topic.c_str());
+      auto all = consumer.PartitionsFor(o.topic, std::chrono::milliseconds(15000));
+      if (!all.ok()) {
+        std::fprintf(stderr, "kclient consume: %s\n", all.status().ToString().c_str());
         return 1;
       }
+      partitions = std::move(*all);
     }
     for (int32_t p : partitions) assigned.push_back({o.topic, p});
     if (Status s = consumer.Assign(assigned); !s.ok()) {
@@ -161,14 +158,22 @@ int RunConsume(const ConsumeOptions& o) {
       }
       continue;
     }
+    std::set<TopicPartition> rewound;
     for (const ConsumerRecord& r : *records) {
-      if (o.count && consumed >= *o.count) break;
+      if (o.count && consumed >= *o.count) {
+        // Not printed: move the position back to it, so that what Close commits for the group
+        // covers exactly the records printed.
+        if (rewound.insert(r.topic_partition()).second) (void)consumer.Seek(r.topic_partition(), r.offset);
+        continue;
+      }
       std::printf("%s\n", Format(o.format, r).c_str());
       ++consumed;
     }
     std::fflush(stdout);
     const auto now = std::chrono::steady_clock::now();
-    if (!records->empty()) last_record = now;
+    // Idle time counts from when there is something to read: a group member waits for its
+    // assignment first (a rebalance can take seconds).
+    if (!records->empty() || consumer.Assignment().empty()) last_record = now;
     if (o.idle_ms && now - last_record >= std::chrono::milliseconds(*o.idle_ms)) break;
     if (o.exit_at_end && records->empty()) {
       const auto mine = consumer.Assignment();

@@ -133,6 +133,9 @@ TEST(ConsumerTest, AssignedConsumerReadsEverythingInOrder) {
     for (size_t i = 0; i < offsets.size(); ++i) EXPECT_EQ(offsets[i], static_cast<int64_t>(i)) << tp.ToString();
   }
   EXPECT_EQ(seen.values.size(), 3000u);
+  auto partitions = consumer->PartitionsFor("orders");
+  ASSERT_TRUE(partitions.ok()) << partitions.status().ToString();
+  EXPECT_EQ(*partitions, (std::vector<int32_t>{0, 1, 2}));
   auto end = consumer->EndOffsets({{"orders", 0}});
   ASSERT_TRUE(end.ok());
   auto position = consumer->Position({"orders", 0});
