@@ -9,7 +9,6 @@
 //
 //   kclient-bench-consumer [--runs 5] [--records 1000000] [--value-size 100] [--partitions 3]
 #include <librdkafka/rdkafka.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,19 +19,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench_stats.h"
 #include "broker_process.h"
 #include "kclient/consumer.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double CpuSeconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 struct Run {
   double seconds = 0;
@@ -70,7 +63,7 @@ Run ReadKclient(const std::string& bootstrap, const std::string& topic, int part
   for (int p = 0; p < partitions; ++p) all.push_back({topic, p});
   (void)(*consumer)->Assign(all);
   Run run;
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = kclient::bench::ProcessCpuSeconds();
   const auto t0 = Clock::now();
   size_t bytes = 0;
   while (run.records < expected && Clock::now() - t0 < std::chrono::seconds(120)) {
@@ -80,7 +73,7 @@ Run ReadKclient(const std::string& bootstrap, const std::string& topic, int part
     run.records += static_cast<long>(records->size());
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  run.cpu_seconds = CpuSeconds() - cpu0;
+  run.cpu_seconds = kclient::bench::ProcessCpuSeconds() - cpu0;
   (void)(*consumer)->Close();
   return bytes > 0 ? run : Run{};
 }
@@ -103,7 +96,7 @@ Run ReadLibrdkafka(const std::string& bootstrap, const std::string& topic, int p
   rd_kafka_topic_partition_list_destroy(list);
   Run run;
   size_t bytes = 0;
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = kclient::bench::ProcessCpuSeconds();
   const auto t0 = Clock::now();
   while (run.records < expected && Clock::now() - t0 < std::chrono::seconds(120)) {
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 500);
@@ -115,15 +108,10 @@ Run ReadLibrdkafka(const std::string& bootstrap, const std::string& topic, int p
     rd_kafka_message_destroy(m);
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  run.cpu_seconds = CpuSeconds() - cpu0;
+  run.cpu_seconds = kclient::bench::ProcessCpuSeconds() - cpu0;
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
   return bytes > 0 ? run : Run{};
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 }  // namespace
@@ -169,11 +157,6 @@ int main(int argc, char** argv) {
                   r.records);
     }
   }
-  const double k_rate = Median(rate[0]), r_rate = Median(rate[1]);
-  const double k_cpu = Median(cpu_us[0]), r_cpu = Median(cpu_us[1]);
-  std::printf("median   kclient    %10.0f records/s  %6.3f us CPU/record\n", k_rate, k_cpu);
-  std::printf("median   librdkafka %10.0f records/s  %6.3f us CPU/record\n", r_rate, r_cpu);
-  std::printf("ratio    throughput kclient/librdkafka %.2fx, CPU per record kclient/librdkafka %.2fx\n",
-              r_rate > 0 ? k_rate / r_rate : 0, r_cpu > 0 ? k_cpu / r_cpu : 0);
+  kclient::bench::PrintMedians(rate, cpu_us);
   return 0;
 }

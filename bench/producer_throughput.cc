@@ -12,7 +12,6 @@
 //   kclient-bench-producer [--runs 5] [--records 1000000] [--value-size 100] [--keyed]
 //                          [--acks all|1] [--compression none|lz4|zstd|...] [--bootstrap HOST:PORT]
 #include <librdkafka/rdkafka.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +23,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench_stats.h"
 #include "broker_process.h"
 #include "kclient/producer.h"
 
@@ -49,13 +49,6 @@ struct RunResult {
   double records_per_second() const { return seconds > 0 ? 1.0 / seconds : 0; }
 };
 
-double CpuSeconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
 std::string Key(int i) { return "key-" + std::to_string(i % 1000); }
 
 RunResult RunKclient(const std::string& bootstrap, const std::string& topic, const Settings& s) {
@@ -75,7 +68,7 @@ RunResult RunKclient(const std::string& bootstrap, const std::string& topic, con
   kclient::ProducerRecord record;
   record.topic = topic;
   record.value = std::string(static_cast<size_t>(s.value_size), 'v');
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = kclient::bench::ProcessCpuSeconds();
   const auto t0 = Clock::now();
   for (int i = 0; i < s.records; ++i) {
     if (s.keyed) record.key = Key(i);
@@ -85,7 +78,7 @@ RunResult RunKclient(const std::string& bootstrap, const std::string& topic, con
   }
   (void)(*producer)->Flush();
   const auto t1 = Clock::now();
-  const double cpu1 = CpuSeconds();
+  const double cpu1 = kclient::bench::ProcessCpuSeconds();
   (void)(*producer)->Close();
   return {std::chrono::duration<double>(t1 - t0).count(), cpu1 - cpu0, failures.load()};
 }
@@ -126,7 +119,7 @@ RunResult RunLibrdkafka(const std::string& bootstrap, const std::string& topic, 
   (void)rd_kafka_metadata(rk, 0, rkt, &md, 10000);
   if (md != nullptr) rd_kafka_metadata_destroy(md);
   std::string value(static_cast<size_t>(s.value_size), 'v');
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = kclient::bench::ProcessCpuSeconds();
   const auto t0 = Clock::now();
   for (int i = 0; i < s.records; ++i) {
     std::string key = s.keyed ? Key(i) : std::string();
@@ -144,15 +137,10 @@ RunResult RunLibrdkafka(const std::string& bootstrap, const std::string& topic, 
   }
   rd_kafka_flush(rk, 120000);
   const auto t1 = Clock::now();
-  const double cpu1 = CpuSeconds();
+  const double cpu1 = kclient::bench::ProcessCpuSeconds();
   rd_kafka_topic_destroy(rkt);
   rd_kafka_destroy(rk);
   return {std::chrono::duration<double>(t1 - t0).count(), cpu1 - cpu0, failures.load()};
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 }  // namespace
@@ -200,11 +188,6 @@ int main(int argc, char** argv) {
                   r.failures);
     }
   }
-  const double k_rate = Median(rate[0]), r_rate = Median(rate[1]);
-  const double k_cpu = Median(cpu_us[0]), r_cpu = Median(cpu_us[1]);
-  std::printf("median   kclient    %10.0f records/s  %6.3f us CPU/record\n", k_rate, k_cpu);
-  std::printf("median   librdkafka %10.0f records/s  %6.3f us CPU/record\n", r_rate, r_cpu);
-  std::printf("ratio    throughput kclient/librdkafka %.2fx, CPU per record kclient/librdkafka %.2fx\n",
-              r_rate > 0 ? k_rate / r_rate : 0, r_cpu > 0 ? k_cpu / r_cpu : 0);
+  kclient::bench::PrintMedians(rate, cpu_us);
   return 0;
 }

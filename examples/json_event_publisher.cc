@@ -33,6 +33,7 @@
 
 #include "kclient/embedded_cluster.h"
 #include "kclient/json_serde.h"
+#include "example_cluster.h"
 #include "kclient/producer.h"
 
 // --- The events ---------------------------------------------------------------------------------
@@ -131,33 +132,13 @@ class EventPublisher {
 // --- A service using it -----------------------------------------------------------------------------
 
 int main(int argc, char** argv) {
-  std::string bootstrap;
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--bootstrap" && i + 1 < argc) {
-      bootstrap = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--bootstrap host:port]\n", argv[0]);
-      return 2;
-    }
-  }
-  // Without --bootstrap, a one-broker cluster in this process. Declared before the producer so that
-  // it outlives it.
-  std::unique_ptr<kclient::EmbeddedCluster> cluster;
-  if (bootstrap.empty()) {
-    auto started = kclient::EmbeddedCluster::Start();
-    if (!started.ok()) {
-      std::fprintf(stderr, "cannot start the embedded cluster: %s\n", started.status().ToString().c_str());
-      return 1;
-    }
-    cluster = std::move(*started);
-    for (std::string_view topic : {shop::OrderPlaced::kTopic, shop::PaymentReceived::kTopic}) {
-      if (kclient::Status s = cluster->CreateTopic(std::string(topic), 3); !s.ok()) {
-        std::fprintf(stderr, "cannot create %s: %s\n", std::string(topic).c_str(), s.ToString().c_str());
-        return 1;
-      }
-    }
-    bootstrap = cluster->bootstrap_servers();
-  }
+  // Without --bootstrap, a one-broker cluster in this process, kept alive until main returns.
+  int exit_code = 0;
+  auto cluster = examples::ExampleCluster::Start(
+      argc, argv, {{std::string(shop::OrderPlaced::kTopic), 3}, {std::string(shop::PaymentReceived::kTopic), 3}},
+      &exit_code);
+  if (!cluster) return exit_code;
+  const std::string& bootstrap = cluster->bootstrap();
 
   auto created = kclient::Producer::Create(kclient::Properties{
       {"bootstrap.servers", bootstrap},

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "kclient/consumer.h"
+#include "example_cluster.h"
 #include "kclient/embedded_cluster.h"
 #include "kclient/producer.h"
 
@@ -21,23 +22,10 @@ constexpr int kClicks = 2000;
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bootstrap;
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--bootstrap" && i + 1 < argc) {
-      bootstrap = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--bootstrap host:port]\n", argv[0]);
-      return 2;
-    }
-  }
-  std::unique_ptr<kclient::EmbeddedCluster> cluster;
-  if (bootstrap.empty()) {
-    auto started = kclient::EmbeddedCluster::Start();
-    if (!started.ok()) return 1;
-    cluster = std::move(*started);
-    (void)cluster->CreateTopic(kTopic, 3);
-    bootstrap = cluster->bootstrap_servers();
-  }
+  int exit_code = 0;
+  auto cluster = examples::ExampleCluster::Start(argc, argv, {{kTopic, 3}}, &exit_code);
+  if (!cluster) return exit_code;
+  const std::string& bootstrap = cluster->bootstrap();
   auto producer = kclient::Producer::Create(kclient::Properties{{"bootstrap.servers", bootstrap}});
   if (!producer.ok()) return 1;
   for (int i = 0; i < kClicks; ++i) {

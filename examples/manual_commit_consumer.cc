@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "kclient/consumer.h"
+#include "example_cluster.h"
 #include "kclient/embedded_cluster.h"
 #include "kclient/producer.h"
 
@@ -100,23 +101,10 @@ size_t Consume(kclient::Consumer& consumer, IdempotentLedger& ledger, size_t sto
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bootstrap;
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--bootstrap" && i + 1 < argc) {
-      bootstrap = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--bootstrap host:port]\n", argv[0]);
-      return 2;
-    }
-  }
-  std::unique_ptr<kclient::EmbeddedCluster> cluster;
-  if (bootstrap.empty()) {
-    auto started = kclient::EmbeddedCluster::Start();
-    if (!started.ok()) return 1;
-    cluster = std::move(*started);
-    (void)cluster->CreateTopic(kTopic, 2);
-    bootstrap = cluster->bootstrap_servers();
-  }
+  int exit_code = 0;
+  auto cluster = examples::ExampleCluster::Start(argc, argv, {{kTopic, 2}}, &exit_code);
+  if (!cluster) return exit_code;
+  const std::string& bootstrap = cluster->bootstrap();
   const std::string run = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   auto producer = kclient::Producer::Create(kclient::Properties{{"bootstrap.servers", bootstrap}});
   if (!producer.ok()) return 1;

@@ -43,6 +43,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kclient/consumer.h"
+#include "example_cluster.h"
 #include "kclient/embedded_cluster.h"
 #include "kclient/partitioner.h"
 #include "kclient/producer.h"
@@ -224,38 +225,17 @@ int ConsumeAsGroup(const std::string& bootstrap, const std::string& group_id, co
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bootstrap;
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--bootstrap" && i + 1 < argc) {
-      bootstrap = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--bootstrap host:port]\n", argv[0]);
-      return 2;
-    }
-  }
-
   // Without --bootstrap, a cluster in this process: three brokers, each partition on all three,
-  // and a write acknowledged once two of them have it. Declared before the producer so that it
-  // outlives it.
-  std::unique_ptr<kclient::EmbeddedCluster> cluster;
-  if (bootstrap.empty()) {
-    kclient::EmbeddedClusterOptions options;
-    options.brokers = 3;
-    options.default_replication_factor = 3;
-    options.min_insync_replicas = 2;
-    auto started = kclient::EmbeddedCluster::Start(options);
-    if (!started.ok()) {
-      std::fprintf(stderr, "cannot start the embedded cluster: %s\n", started.status().ToString().c_str());
-      return 1;
-    }
-    cluster = std::move(*started);
-    if (kclient::Status s = cluster->CreateTopic(kTopic, 6, 3); !s.ok()) {
-      std::fprintf(stderr, "cannot create %s: %s\n", kTopic, s.ToString().c_str());
-      return 1;
-    }
-    bootstrap = cluster->bootstrap_servers();
-    std::printf("embedded cluster of 3 brokers at %s\n", bootstrap.c_str());
-  }
+  // and a write acknowledged once two of them have it. Kept alive until main returns.
+  kclient::EmbeddedClusterOptions options;
+  options.brokers = 3;
+  options.default_replication_factor = 3;
+  options.min_insync_replicas = 2;
+  int exit_code = 0;
+  auto cluster = examples::ExampleCluster::Start(argc, argv, {{kTopic, 6}}, &exit_code, options);
+  if (!cluster) return exit_code;
+  const std::string& bootstrap = cluster->bootstrap();
+  if (cluster->embedded()) std::printf("embedded cluster of 3 brokers at %s\n", bootstrap.c_str());
 
   // Kafka property names, as a service would keep them in its configuration. acks=all and
   // enable.idempotence=true are the defaults; they are spelled out because this flow relies on

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kclient/consumer.h"
+#include "example_cluster.h"
 #include "kclient/embedded_cluster.h"
 #include "kclient/producer.h"
 
@@ -71,26 +72,10 @@ size_t RunGroup(const std::string& bootstrap, const std::string& group, size_t e
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bootstrap;
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--bootstrap" && i + 1 < argc) {
-      bootstrap = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--bootstrap host:port]\n", argv[0]);
-      return 2;
-    }
-  }
-  std::unique_ptr<kclient::EmbeddedCluster> cluster;  // outlives the clients
-  if (bootstrap.empty()) {
-    auto started = kclient::EmbeddedCluster::Start();
-    if (!started.ok()) {
-      std::fprintf(stderr, "cannot start the embedded cluster: %s\n", started.status().ToString().c_str());
-      return 1;
-    }
-    cluster = std::move(*started);
-    (void)cluster->CreateTopic(kTopic, 4);
-    bootstrap = cluster->bootstrap_servers();
-  }
+  int exit_code = 0;
+  auto cluster = examples::ExampleCluster::Start(argc, argv, {{kTopic, 4}}, &exit_code);
+  if (!cluster) return exit_code;
+  const std::string& bootstrap = cluster->bootstrap();
 
   // The payment service publishes; the key is the payment id.
   auto producer = kclient::Producer::Create(kclient::Properties{{"bootstrap.servers", bootstrap}});

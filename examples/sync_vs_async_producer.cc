@@ -29,6 +29,7 @@
 
 #include "kclient/embedded_cluster.h"
 #include "kclient/producer.h"
+#include "example_cluster.h"
 
 namespace {
 
@@ -58,31 +59,11 @@ void Report(std::string_view mode, int delivered, Clock::duration elapsed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bootstrap;
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--bootstrap" && i + 1 < argc) {
-      bootstrap = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--bootstrap host:port]\n", argv[0]);
-      return 2;
-    }
-  }
-  // Without --bootstrap, a one-broker cluster in this process. Declared before the producer so that
-  // it outlives it.
-  std::unique_ptr<kclient::EmbeddedCluster> cluster;
-  if (bootstrap.empty()) {
-    auto started = kclient::EmbeddedCluster::Start();
-    if (!started.ok()) {
-      std::fprintf(stderr, "cannot start the embedded cluster: %s\n", started.status().ToString().c_str());
-      return 1;
-    }
-    cluster = std::move(*started);
-    if (kclient::Status s = cluster->CreateTopic(kTopic, 3); !s.ok()) {
-      std::fprintf(stderr, "cannot create %s: %s\n", kTopic, s.ToString().c_str());
-      return 1;
-    }
-    bootstrap = cluster->bootstrap_servers();
-  }
+  // Without --bootstrap, a one-broker cluster in this process, kept alive until main returns.
+  int exit_code = 0;
+  auto cluster = examples::ExampleCluster::Start(argc, argv, {{kTopic, 3}}, &exit_code);
+  if (!cluster) return exit_code;
+  const std::string& bootstrap = cluster->bootstrap();
 
   // linger.ms=5 (the default) lets a batch wait up to 5 ms for more records: the async modes fill
   // batches, while SendSync sends each record at once since nothing else would join it.
