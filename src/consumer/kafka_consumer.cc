@@ -109,6 +109,7 @@ KafkaConsumer::~KafkaConsumer() { Close(Duration(30000)); }
 template <typename T>
 std::optional<T> KafkaConsumer::OnIo(std::function<void(Io&, std::function<void(T)>)> start,
                                      Clock::time_point deadline) {
+  if (closed_) return std::nullopt;  // the I/O thread is gone
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
   thread_.Post([this, start = std::move(start), promise] {
@@ -130,6 +131,11 @@ void KafkaConsumer::AddTopics(const std::set<std::string>& topics) {
     if (!io_) return;
     for (const auto& t : topics) io_->metadata.AddTopic(t);
   });
+}
+
+Status KafkaConsumer::NoAnswer(const char* what) const {
+  if (closed_) return Status(ErrorCode::kLocalClosed, std::string(what) + ": the consumer is closed");
+  return Status(ErrorCode::kLocalTimedOut, std::string(what) + " timed out");
 }
 
 Status KafkaConsumer::CheckGroup() const { return options_.group_id.empty() ? NotAGroupMember() : Status(); }
@@ -521,7 +527,7 @@ Result<OffsetLookup::Offsets> KafkaConsumer::Lookup(const std::map<TopicPartitio
         io.lookup.Lookup(timestamps, deadline, std::move(done));
       },
       deadline);
-  if (!found) return Status(ErrorCode::kLocalTimedOut, "offset lookup timed out");
+  if (!found) return NoAnswer("offset lookup");
   return std::move(*found);
 }
 
@@ -589,6 +595,7 @@ OffsetMap KafkaConsumer::ConsumedOffsets(const std::vector<TopicPartition>& part
 Status KafkaConsumer::CommitSync(Duration timeout) { return CommitSync(ConsumedOffsets(Assignment()), timeout); }
 
 Status KafkaConsumer::CommitSync(const OffsetMap& offsets, Duration timeout) {
+  if (closed_) return Status(ErrorCode::kLocalClosed, "the consumer is closed");
   if (Status s = CheckGroup(); !s.ok()) return s;
   RunCommitCallbacks();
   if (offsets.empty()) return Status();
@@ -598,14 +605,15 @@ Status KafkaConsumer::CommitSync(const OffsetMap& offsets, Duration timeout) {
         io.group->Commit(offsets, deadline, std::move(done));
       },
       deadline);
-  if (!status) return Status(ErrorCode::kLocalTimedOut, "commit timed out");
+  if (!status) return NoAnswer("commit");
   return *status;
 }
 
 void KafkaConsumer::CommitAsync(CommitCallback callback) { CommitAsync(ConsumedOffsets(Assignment()), std::move(callback)); }
 
 void KafkaConsumer::CommitAsync(const OffsetMap& offsets, CommitCallback callback) {
-  if (Status s = CheckGroup(); !s.ok()) {
+  Status refused = closed_ ? Status(ErrorCode::kLocalClosed, "the consumer is closed") : CheckGroup();
+  if (Status s = refused; !s.ok()) {
     if (callback) callback(offsets, s);
     return;
   }
@@ -652,7 +660,7 @@ Result<std::map<TopicPartition, std::optional<OffsetAndMetadata>>> KafkaConsumer
         io.group->FetchCommitted(partitions, deadline, std::move(done));
       },
       deadline);
-  if (!committed) return Status(ErrorCode::kLocalTimedOut, "fetching committed offsets timed out");
+  if (!committed) return NoAnswer("fetching committed offsets");
   return std::move(*committed);
 }
 

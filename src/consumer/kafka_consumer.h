@@ -90,6 +90,8 @@ class KafkaConsumer final : public Consumer {
   void AddTopics(const std::set<std::string>& topics);
   void WakeFetcher();
   Status CheckGroup() const;
+  // Why an I/O-thread call gave no answer: closed, or out of time.
+  Status NoAnswer(const char* what) const;
   Result<OffsetLookup::Offsets> Lookup(const std::map<TopicPartition, int64_t>& timestamps, Duration timeout);
 
   const ConsumerOptions options_;

@@ -438,6 +438,20 @@ TEST(ConsumerTest, WakeupInterruptsAPollFromAnotherThread) {
   EXPECT_EQ(r.status().code(), ErrorCode::kLocalWakeup);
 }
 
+TEST(ConsumerTest, CallsAfterCloseFailAtOnce) {
+  auto cluster = StartCluster();
+  auto c = MakeConsumer(Options(*cluster, "closing"));
+  ASSERT_TRUE(c->Assign({{"gone", 0}}).ok());
+  ASSERT_TRUE(c->Close().ok());
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_EQ(c->Poll(milliseconds(5000)).status().code(), ErrorCode::kLocalClosed);
+  EXPECT_EQ(c->Committed({{"gone", 0}}, milliseconds(5000)).status().code(), ErrorCode::kLocalClosed);
+  EXPECT_EQ(c->EndOffsets({{"gone", 0}}, milliseconds(5000)).status().code(), ErrorCode::kLocalClosed);
+  EXPECT_EQ(c->CommitSync(milliseconds(5000)).code(), ErrorCode::kLocalClosed);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(4)) << "no call waits for its timeout";
+  EXPECT_TRUE(c->Close().ok()) << "Close is idempotent";
+}
+
 TEST(ConsumerTest, OffsetOutOfRangeFollowsAutoOffsetReset) {
   auto cluster = StartCluster();
   Produce(*cluster, "reset", 10);
