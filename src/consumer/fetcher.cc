@@ -55,7 +55,8 @@ void Fetcher::SendFetches(bool drained) {
     // Nothing of that broker is held any more (it drained while the quick fetch was out).
     it = holding.count(*it) == 0 ? waiting_for_drain_.erase(it) : std::next(it);
   }
-  for (auto& [node, partitions] : by_leader) {
+  for (auto& [leader, partitions] : by_leader) {
+    const int32_t node = leader;  // a plain variable: lambdas below capture it
     if (in_flight_.count(node) > 0 || waiting_for_drain_.count(node) > 0) continue;
     protocol::FetchRequest request;
     // A fetch must not long-poll on caught-up partitions while another partition of the same
