@@ -71,7 +71,7 @@ void Fetcher::SendFetches() {
     network_->Send<protocol::FetchRequest, protocol::FetchResponse>(
         node, std::move(request),
         std::function<void(const Status&, protocol::FetchResponse&, int16_t, net::ResponseFrame&)>(
-            [this, alive = alive_, node, offsets](const Status& s, protocol::FetchResponse& r, int16_t,
+            [this, alive = alive_, node = node, offsets](const Status& s, protocol::FetchResponse& r, int16_t,
                                                   net::ResponseFrame& frame) {
               if (!*alive) return;
               in_flight_.erase(node);
