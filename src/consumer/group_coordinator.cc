@@ -6,6 +6,7 @@
 #include "client/client_setup.h"
 #include "consumer/assignors/partition_assignor.h"
 #include "consumer/consumer_protocol.h"
+#include "protocol/api_keys.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/heartbeat.h"
 #include "protocol/messages/join_group.h"
@@ -512,11 +513,18 @@ void GroupCoordinator::Leave(std::function<void()> done) {
   }
   protocol::LeaveGroupRequest request;
   request.group_id = options_.group_id;
-  auto& m = request.members.emplace_back();
-  m.member_id = member_id_;
-  member_id_.clear();
   net::SendOptions send;
-  send.min_version = 3;
+  // v3+ name the leaving members in a list; brokers before Kafka 2.4 (and librdkafka's mock)
+  // only know the single member id of v0-2.
+  const auto version = group_network_.VersionFor(coordinator_, protocol::ApiKey::kLeaveGroup, 0, 5);
+  if (version && *version < 3) {
+    request.member_id = member_id_;
+    send.max_version = 2;
+  } else {
+    request.members.emplace_back().member_id = member_id_;
+    send.min_version = 3;
+  }
+  member_id_.clear();
   SendToCoordinator<protocol::LeaveGroupRequest, protocol::LeaveGroupResponse>(
       std::move(request), [done = std::move(done)](const Status&, protocol::LeaveGroupResponse&) { done(); }, send);
 }
