@@ -47,6 +47,7 @@ struct JoinGroupAnswer {
   int32_t generation = -1;
   std::string protocol;
   std::string leader;
+  bool skip_assignment = false;       // KIP-814: a static leader rejoined a stable group
   std::vector<JoinedMember> members;  // the leader's answer only
 };
 
@@ -216,6 +217,7 @@ void GroupCoordinator::SendJoin() {
             answer.generation = r.generation_id;
             answer.protocol = r.protocol_name.value_or("");
             answer.leader = r.leader;
+            answer.skip_assignment = r.skip_assignment;
             for (auto& m : r.members) {
               answer.members.push_back({m.member_id, m.group_instance_id, std::move(m.metadata)});
             }
@@ -263,7 +265,9 @@ void GroupCoordinator::OnJoined(JoinGroupAnswer& answer) {
   generation_ = answer.generation;
   protocol_ = answer.protocol;
   const std::string protocol = answer.protocol;
-  if (answer.leader != member_id_) {
+  // Followers send no assignment; neither does a static leader that rejoined a stable group
+  // (KIP-814): the group keeps the assignment it has.
+  if (answer.leader != member_id_ || answer.skip_assignment) {
     SendSync({});
     return;
   }
