@@ -87,6 +87,13 @@ struct Outcomes {
     }
     return done.load() >= n;
   }
+  std::string FirstFailure() {
+    std::lock_guard lock(mu);
+    for (const auto& r : results) {
+      if (!r.ok()) return r.status().ToString();
+    }
+    return "";
+  }
   int Failures() {
     std::lock_guard lock(mu);
     int n = 0;
@@ -431,7 +438,7 @@ TEST(ProducerTest, FullBufferBlocksUpToMaxBlockThenFailsAndTrySendFailsAtOnce) {
   auto blocked = producer->Send(Rec("pressure", std::nullopt, value)).get();
   const auto waited = std::chrono::steady_clock::now() - before;
   ASSERT_FALSE(blocked.ok());
-  EXPECT_EQ(blocked.status().code(), ErrorCode::kLocalBufferExhausted);
+  EXPECT_EQ(blocked.status().code(), ErrorCode::kLocalBufferExhausted) << blocked.status().ToString();
   EXPECT_GE(waited, milliseconds(250)) << "Send waits for room up to max.block.ms";
 
   // Room comes back once the broker does: queued records go out and a waiting Send gets in.
@@ -443,7 +450,7 @@ TEST(ProducerTest, FullBufferBlocksUpToMaxBlockThenFailsAndTrySendFailsAtOnce) {
   });
   ASSERT_TRUE(cluster->StartBroker(1).ok());
   ASSERT_TRUE(out.WaitFor(accepted));
-  EXPECT_EQ(out.Failures(), 0);
+  EXPECT_EQ(out.Failures(), 0) << out.FirstFailure();
   auto late_result = late.get_future().get();
   waiter.join();
   EXPECT_TRUE(late_result.ok() || late_result.status().code() == ErrorCode::kLocalBufferExhausted)
