@@ -180,6 +180,9 @@ std::vector<Result<RecordMetadata>> SendAll(Producer& producer, const std::strin
   return out;
 }
 
+// Whether the cluster under test has more than one broker.
+bool MultiBroker() { return g_bootstrap.find(',') != std::string::npos; }
+
 class RealKafkaProducerCodec : public ::testing::TestWithParam<CompressionType> {};
 
 // Each acks level writes its own tagged records into one topic per codec; all of them must be
@@ -213,7 +216,8 @@ TEST_P(RealKafkaProducerCodec, EveryAcksLevelDeliversEveryRecord) {
     ASSERT_TRUE(producer->Close(milliseconds(30000)).ok());
   }
 
-  const auto stored = ReadTopic(topic, std::size(levels) * kRecords);
+  // Wait for every acknowledged record; acks=0 ones on several brokers may never come (below).
+  const auto stored = ReadTopic(topic, (MultiBroker() ? std::size(levels) - 1 : std::size(levels)) * kRecords);
   std::map<std::string, int> count;                    // tag -> records stored
   std::map<std::pair<std::string, std::string>, int> last;  // (tag, key) -> last index seen
   std::map<std::pair<std::string, int32_t>, int32_t> next_sequence;  // (tag, partition) -> expected
@@ -246,7 +250,16 @@ TEST_P(RealKafkaProducerCodec, EveryAcksLevelDeliversEveryRecord) {
       }
     }
   }
-  for (const auto& [acks, tag] : levels) EXPECT_EQ(count[tag], kRecords) << tag;
+  for (const auto& [acks, tag] : levels) {
+    if (acks == Acks::kNone && MultiBroker()) {
+      // acks=0 promises nothing: right after a topic is created on several brokers, metadata may
+      // still name a broker that is not yet (or no longer) the leader, and Kafka drops an acks=0
+      // write there by closing the connection. What did arrive was checked above.
+      EXPECT_LE(count[tag], kRecords) << tag;
+    } else {
+      EXPECT_EQ(count[tag], kRecords) << tag;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryCodec, RealKafkaProducerCodec,
