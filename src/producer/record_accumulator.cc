@@ -162,9 +162,26 @@ std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::TakeAll() {
   return all;
 }
 
-void RecordAccumulator::Release(std::unique_ptr<ProducerBatch> batch) {
+void RecordAccumulator::Complete(std::unique_ptr<ProducerBatch> batch, int64_t base_offset,
+                                 int64_t log_append_time_ms) {
+  ReleaseMemory(*batch);
+  batch->Complete(base_offset, log_append_time_ms);
+  Recycle(std::move(batch));
+}
+
+void RecordAccumulator::Fail(std::unique_ptr<ProducerBatch> batch, const Status& status) {
+  ReleaseMemory(*batch);
+  batch->Fail(status);
+  Recycle(std::move(batch));
+}
+
+void RecordAccumulator::ReleaseMemory(ProducerBatch& batch) {
+  pool_.Release(batch.reserved_bytes());
+  batch.set_reserved_bytes(0);
+}
+
+void RecordAccumulator::Recycle(std::unique_ptr<ProducerBatch> batch) {
   const uint64_t id = batch->id();
-  pool_.Release(batch->reserved_bytes());
   {
     std::lock_guard lock(free_mu_);
     // Keep as many spare batches as the memory could hold at once; drop the rest.

@@ -112,13 +112,18 @@ class RecordAccumulator {
                                                           std::chrono::milliseconds timeout);
   // Takes every queued batch (closing).
   std::vector<std::unique_ptr<ProducerBatch>> TakeAll();
-  // A batch is done (its records have their outcome): returns its memory and recycles it.
-  void Release(std::unique_ptr<ProducerBatch> batch);
+  // A batch is done: returns its buffer memory, then runs its records' callbacks (success at
+  // `base_offset`, or failure with `status`), then recycles it. Memory goes back first, so a
+  // caller whose record was acknowledged finds the room it took free again.
+  void Complete(std::unique_ptr<ProducerBatch> batch, int64_t base_offset, int64_t log_append_time_ms);
+  void Fail(std::unique_ptr<ProducerBatch> batch, const Status& status);
   // Whether any batch is queued or in flight.
   bool HasIncomplete() const;
 
  private:
   std::unique_ptr<ProducerBatch> NewBatch(PartitionQueue* queue, size_t reserved);
+  void ReleaseMemory(ProducerBatch& batch);
+  void Recycle(std::unique_ptr<ProducerBatch> batch);
 
   const Options options_;
   BufferPool pool_;

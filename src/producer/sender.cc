@@ -374,8 +374,7 @@ void Sender::OnBatchResult(std::unique_ptr<ProducerBatch> batch, ErrorCode code,
   if (code == ErrorCode::kNone || code == ErrorCode::kDuplicateSequenceNumber) {
     if (current) q->acked_sequence_end = AddSequence(batch->base_sequence, batch->record_count());
     // A duplicate was written before; the broker does not say where.
-    batch->Complete(code == ErrorCode::kNone ? base_offset : -1, log_append_time_ms);
-    accumulator_->Release(std::move(batch));
+    accumulator_->Complete(std::move(batch), code == ErrorCode::kNone ? base_offset : -1, log_append_time_ms);
     return;
   }
   Status error(code, message.empty() ? std::string(ErrorMessage(code)) : message);
@@ -421,8 +420,7 @@ void Sender::FailBatch(std::unique_ptr<ProducerBatch> batch, const Status& error
       !aborted_) {
     ResetProducerId();
   }
-  batch->Fail(error);
-  accumulator_->Release(std::move(batch));
+  accumulator_->Fail(std::move(batch), error);
 }
 
 void Sender::FailExpired(SteadyClock::time_point now) {

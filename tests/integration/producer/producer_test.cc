@@ -435,8 +435,12 @@ TEST(ProducerTest, FullBufferBlocksUpToMaxBlockThenFailsAndTrySendFailsAtOnce) {
   EXPECT_EQ(full.code(), ErrorCode::kLocalBufferExhausted);
 
   const auto before = std::chrono::steady_clock::now();
-  auto blocked = producer->Send(Rec("pressure", std::nullopt, value)).get();
+  auto blocked_future = producer->Send(Rec("pressure", std::nullopt, value));
   const auto waited = std::chrono::steady_clock::now() - before;
+  // Had the record been queued, its future would wait out delivery.timeout.ms: fail fast instead.
+  ASSERT_EQ(blocked_future.wait_for(std::chrono::seconds(30)), std::future_status::ready)
+      << "a Send that finds no room must fail, not be queued";
+  auto blocked = blocked_future.get();
   ASSERT_FALSE(blocked.ok());
   EXPECT_EQ(blocked.status().code(), ErrorCode::kLocalBufferExhausted) << blocked.status().ToString();
   EXPECT_GE(waited, milliseconds(250)) << "Send waits for room up to max.block.ms";

@@ -96,10 +96,27 @@ TEST_F(AccumulatorTest, BufferMemoryBoundsQueuedBatchesAndReleaseFreesRoom) {
   while (acc.pool().waiters() == 0) std::this_thread::yield();
   auto taken = acc.TakeFront(q, [](const ProducerBatch&) { return true; });
   ASSERT_TRUE(taken);
-  taken->Fail(Status(ErrorCode::kLocalCancelled, "test"));
-  acc.Release(std::move(taken));
+  acc.Fail(std::move(taken), Status(ErrorCode::kLocalCancelled, "test"));
   waiter.join();
   EXPECT_EQ(QueuedBatches(q), 4u);
+}
+
+TEST_F(AccumulatorTest, ABatchReturnsItsMemoryBeforeItsCallbacksRun) {
+  // A caller whose record was acknowledged must find the room it took free again: the producer
+  // test that fills buffer.memory right after a SendSync depends on it.
+  RecordAccumulator acc(Opts(1024, 1024));
+  PartitionQueue* q = acc.Queue("t", 0);
+  int64_t available_in_callback = -1;
+  RecordThunk thunk;
+  thunk.callback = [&](const Result<RecordMetadata>&) { available_in_callback = acc.pool().available(); };
+  const std::string value(100, 'a');
+  const size_t size = protocol::RecordBatchBuilder::RecordSize(0, 0, std::nullopt, Bytes(value), {});
+  ASSERT_TRUE(acc.Append(q, 1000, std::nullopt, Bytes(value), {}, size, thunk, std::nullopt).status.ok());
+  EXPECT_EQ(acc.pool().available(), 0);
+  auto taken = acc.TakeFront(q, [](const ProducerBatch&) { return true; });
+  ASSERT_TRUE(taken);
+  acc.Complete(std::move(taken), 0, -1);
+  EXPECT_EQ(available_in_callback, 1024);
 }
 
 TEST_F(AccumulatorTest, ReadyHonoursLingerFullnessAndBackoff) {
@@ -161,8 +178,7 @@ TEST_F(AccumulatorTest, ExpiryTakesOnlyBatchesPastTheirDeadline) {
   auto expired = acc.TakeExpired(later + milliseconds(1), milliseconds(1000));
   EXPECT_GE(expired.size(), 1u);
   for (auto& b : expired) {
-    b->Fail(Status(ErrorCode::kLocalTimedOut, "expired"));
-    acc.Release(std::move(b));
+    acc.Fail(std::move(b), Status(ErrorCode::kLocalTimedOut, "expired"));
   }
 }
 
@@ -174,8 +190,7 @@ TEST_F(AccumulatorTest, WaitForCompletionCoversBatchesCreatedBeforeIt) {
   ASSERT_TRUE(Append(acc, q, std::string(60, 'b')).status.ok());  // a later batch
   EXPECT_FALSE(acc.WaitForCompletion(last, SteadyClock::now() + milliseconds(10)));
   auto first = acc.TakeFront(q, [](const ProducerBatch&) { return true; });
-  first->Complete(0, -1);
-  acc.Release(std::move(first));
+  acc.Complete(std::move(first), 0, -1);
   EXPECT_TRUE(acc.WaitForCompletion(last, SteadyClock::now())) << "the later batch does not count";
   EXPECT_TRUE(acc.HasIncomplete());
 }
@@ -194,8 +209,7 @@ TEST_F(AccumulatorTest, CloseRefusesAppendsAndWakesWaiters) {
   waiter.join();
   EXPECT_EQ(Append(acc, q, "x").status.code(), ErrorCode::kLocalClosed);
   for (auto& b : acc.TakeAll()) {
-    b->Fail(Status(ErrorCode::kLocalClosed, "closed"));
-    acc.Release(std::move(b));
+    acc.Fail(std::move(b), Status(ErrorCode::kLocalClosed, "closed"));
   }
 }
 
