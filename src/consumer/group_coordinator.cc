@@ -40,6 +40,24 @@ bool IsCoordinatorError(ErrorCode code) {
 
 std::span<const uint8_t> AsBytes(const std::vector<uint8_t>& b) { return {b.data(), b.size()}; }
 
+Result<std::vector<MemberSubscription>> DecodeMembers(const std::vector<JoinedMember>& members) {
+  std::vector<MemberSubscription> subscriptions;
+  for (const JoinedMember& member : members) {
+    auto decoded = DecodeSubscription(AsBytes(member.metadata));
+    if (!decoded.ok()) {
+      return Status(decoded.status().code(), "member " + member.member_id + ": " + decoded.status().ToString());
+    }
+    subscriptions.push_back(ToMemberSubscription(member.member_id, member.group_instance_id, std::move(*decoded)));
+  }
+  return subscriptions;
+}
+
+std::set<std::string> SubscribedTopics(const std::vector<MemberSubscription>& members) {
+  std::set<std::string> topics;
+  for (const auto& m : members) topics.insert(m.topics.begin(), m.topics.end());
+  return topics;
+}
+
 }  // namespace
 
 // A JoinGroup answer, moved out of the response for OnJoined.
@@ -266,8 +284,10 @@ void GroupCoordinator::OnJoined(JoinGroupAnswer& answer) {
   protocol_ = answer.protocol;
   const std::string protocol = answer.protocol;
   // Followers send no assignment; neither does a static leader that rejoined a stable group
-  // (KIP-814): the group keeps the assignment it has.
+  // (KIP-814): the group keeps the assignment it has. Only a leader that assigned watches
+  // metadata for the group (Java keeps no snapshot when it skips the assignment either).
   if (answer.leader != member_id_ || answer.skip_assignment) {
+    leader_snapshot_.reset();
     SendSync({});
     return;
   }
@@ -292,29 +312,27 @@ void GroupCoordinator::Assign(const std::string& protocol, const std::vector<Joi
                                                            "', which this member does not offer"));
     return;
   }
-  std::vector<MemberSubscription> subscriptions;
-  std::set<std::string> topics;
-  for (const JoinedMember& member : members) {
-    auto decoded = DecodeSubscription(AsBytes(member.metadata));
-    if (!decoded.ok()) {
-      done(Status(decoded.status().code(), "member " + member.member_id + ": " + decoded.status().ToString()));
-      return;
-    }
-    MemberSubscription m = ToMemberSubscription(member.member_id, member.group_instance_id, std::move(*decoded));
-    for (const auto& t : m.topics) topics.insert(t);
-    subscriptions.push_back(std::move(m));
+  auto decoded = DecodeMembers(members);
+  if (!decoded.ok()) {
+    done(decoded.status());
+    return;
   }
+  std::vector<MemberSubscription> subscriptions = std::move(*decoded);
+  const std::set<std::string> topics = SubscribedTopics(subscriptions);
   // The leader needs every subscribed topic's partition count, including topics only other
-  // members subscribe to.
+  // members subscribe to. A topic the metadata does not know yet (just created, or asked of a
+  // broker that has not heard of it) gets one refresh to show up; if it still is not there, the
+  // assignment leaves it out and OnMetadataUpdate starts a new one when it appears.
+  const std::map<std::string, int32_t> known = PartitionCounts(topics);
   bool missing = false;
   for (const auto& t : topics) {
     metadata_->AddTopic(t);
-    if (metadata_->topic(t) == nullptr) missing = true;  // not fetched yet
+    if (!known.contains(t)) missing = true;
   }
   auto run = [this, assignor = std::shared_ptr<PartitionAssignor>(std::move(assignor)), subscriptions, topics,
               done = std::move(done)]() {
     const std::map<std::string, int32_t> partitions_per_topic = PartitionCounts(topics);
-    assigned_counts_ = partitions_per_topic;
+    leader_snapshot_ = LeaderSnapshot{topics, partitions_per_topic};
     GroupAssignment assigned = assignor->Assign(partitions_per_topic, subscriptions);
     std::map<std::string, protocol::Bytes> encoded;
     for (const auto& m : subscriptions) {
@@ -356,13 +374,13 @@ std::map<std::string, int32_t> GroupCoordinator::PartitionCounts(const std::set<
 
 void GroupCoordinator::OnMetadataUpdate() {
   // The leader assigned what metadata said then; a topic that appeared or grew since needs a
-  // new assignment (Java's leader watches its metadata snapshot the same way).
-  if (state_ != State::kStable || assigned_counts_.empty()) return;
-  std::set<std::string> topics;
-  for (const auto& [t, n] : assigned_counts_) topics.insert(t);
+  // new assignment (Java's leader compares its metadata snapshot the same way). An empty
+  // snapshot counts too: the topics may all have been unknown when the group formed.
+  if (state_ != State::kStable || !leader_snapshot_) return;
+  std::set<std::string> topics = leader_snapshot_->topics;
   for (const auto& t : subscriptions_->subscribed_topics()) topics.insert(t);
-  if (PartitionCounts(topics) != assigned_counts_) {
-    assigned_counts_.clear();
+  if (PartitionCounts(topics) != leader_snapshot_->partition_counts) {
+    leader_snapshot_.reset();
     rejoin_needed_ = true;
     on_event_();
   }

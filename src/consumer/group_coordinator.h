@@ -128,7 +128,13 @@ class GroupCoordinator {
   std::vector<TopicPartition> owned_;
   std::vector<TopicPartition> last_assignment_;  // for the sticky assignors' user data
   int32_t last_generation_ = -1;
-  std::map<std::string, int32_t> assigned_counts_;  // partition counts the leader assigned from
+  // What the leader assigned from: every member's topics and their partition counts then (a
+  // topic without metadata is absent). Empty unless this member is the group's leader.
+  struct LeaderSnapshot {
+    std::set<std::string> topics;
+    std::map<std::string, int32_t> partition_counts;
+  };
+  std::optional<LeaderSnapshot> leader_snapshot_;
   std::function<void(JoinResult)> join_done_;
   uint32_t join_attempts_ = 0;
   net::EventLoop::TimerId heartbeat_timer_ = 0;

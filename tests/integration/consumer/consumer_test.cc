@@ -370,6 +370,35 @@ TEST(ConsumerTest, MemberThatStopsPollingIsEvictedAndToldSo) {
   EXPECT_EQ(listener->lost.size(), 1u) << "its partition is reported lost";
 }
 
+TEST(ConsumerTest, GroupFormedBeforeItsTopicExistsAssignsTheTopicOnceItAppears) {
+  // The leader assigns from its metadata. A topic it does not know yet (not created, or created a
+  // moment ago on a broker that has not heard of it, as on a fresh three-node Kafka) is left out,
+  // and the leader must start a new assignment when the topic shows up.
+  EmbeddedClusterOptions co;
+  co.auto_create_topics = false;
+  co.group_min_session_timeout_ms = 500;
+  auto started = EmbeddedCluster::Start(co);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  auto& cluster = *started;
+  ConsumerOptions o = Options(*cluster, "early-group");
+  o.assignment_strategies = {AssignmentStrategy::kRange};
+  auto listener = std::make_shared<RecordingListener>();
+  auto c = MakeConsumer(o);
+  ASSERT_TRUE(c->Subscribe({"created-later"}, listener).ok());
+  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+  while (listener->assignments.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(c->Poll(milliseconds(50)).ok());
+  }
+  ASSERT_GE(listener->assignments.load(), 1) << "the group formed";
+  EXPECT_TRUE(c->Assignment().empty());
+
+  ASSERT_TRUE(cluster->CreateTopic("created-later", 3).ok());
+  Produce(*cluster, "created-later", 30);
+  Seen seen;
+  ASSERT_TRUE(PollUntil(*c, seen, 30)) << "read " << seen.count << " of 30";
+  EXPECT_EQ(c->Assignment().size(), 3u);
+}
+
 TEST(ConsumerTest, PatternSubscriptionFollowsMatchingTopicsAsTheyAppear) {
   auto cluster = StartCluster(1, 2);
   Produce(*cluster, "metrics.cpu", 20);
