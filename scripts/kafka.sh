@@ -6,6 +6,7 @@
 #                                            data, logs and pids under DIR; print bootstrap.servers
 #   scripts/kafka.sh stop DIR                stop every node of the cluster in DIR (logs stay)
 #   scripts/kafka.sh kill DIR NODE_ID        kill -9 one node
+#   scripts/kafka.sh restart DIR NODE_ID     start a stopped or killed node again; wait for its port
 #   scripts/kafka.sh pid DIR NODE_ID         print a node's pid
 #
 # The cache lives outside the repository: ${KCLIENT_CACHE:-~/.cache/kclient}. Three-node clusters
@@ -121,13 +122,8 @@ PROPS
     java $(java_opts "$nd" "$dir") -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster_id" \
       -c "$nd/server.properties" >"$nd/format.log" 2>&1 || die "formatting node $i failed (see $nd/format.log)"
   done
-  for i in $(seq 1 "$nodes"); do
-    local nd="$dir/node$i"
-    # shellcheck disable=SC2046
-    nohup java $(java_opts "$nd" "$dir") -cp "$libs/*" kafka.Kafka "$nd/server.properties" \
-      >"$nd/stdout.log" 2>&1 &
-    echo $! > "$nd/pid"
-  done
+  echo "$libs" > "$dir/libs"
+  for i in $(seq 1 "$nodes"); do launch_node "$dir" "$i"; done
   echo "$bootstrap" > "$dir/bootstrap"
   # Ready when every broker accepts connections and the cluster reports all of them.
   local deadline=$((SECONDS + 120))
@@ -143,6 +139,31 @@ PROPS
     sleep 0.5
   done
   echo "$bootstrap"
+}
+
+# Starts node I of the (formatted) cluster in DIR in the background; its output is appended to
+# stdout.log, so a restarted node keeps the log of its first life.
+launch_node() {
+  local dir=$1 i=$2 libs nd="$1/node$2"
+  libs=$(cat "$dir/libs")
+  # shellcheck disable=SC2046
+  nohup java $(java_opts "$nd" "$dir") -cp "$libs/*" kafka.Kafka "$nd/server.properties" \
+    >>"$nd/stdout.log" 2>&1 &
+  echo $! > "$nd/pid"
+}
+
+restart() {
+  local dir=$1 i=$2 nd="$1/node$2" port
+  [ -f "$nd/server.properties" ] || die "no node $i in $dir"
+  if [ -f "$nd/pid" ] && kill -0 "$(cat "$nd/pid")" 2>/dev/null; then die "node $i is running"; fi
+  launch_node "$dir" "$i"
+  port=$(sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$nd/server.properties")
+  local deadline=$((SECONDS + 120))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    kill -0 "$(cat "$nd/pid")" 2>/dev/null || die "node $i exited during restart (see $nd)"
+    [ $SECONDS -lt $deadline ] || die "node $i did not open its port within 120 s (see $nd)"
+    sleep 0.2
+  done
 }
 
 stop() {
@@ -166,5 +187,6 @@ case "${1:-}" in
   stop)  [ $# -eq 2 ] || die "usage: stop DIR"; stop "$2" ;;
   kill)  [ $# -eq 3 ] || die "usage: kill DIR NODE_ID"; kill -KILL "$(cat "$2/node$3/pid")" ;;
   pid)   [ $# -eq 3 ] || die "usage: pid DIR NODE_ID"; cat "$2/node$3/pid" ;;
-  *) die "usage: kafka.sh fetch|start|stop|kill|pid ..." ;;
+  restart) [ $# -eq 3 ] || die "usage: restart DIR NODE_ID"; restart "$2" "$3" ;;
+  *) die "usage: kafka.sh fetch|start|stop|kill|restart|pid ..." ;;
 esac
