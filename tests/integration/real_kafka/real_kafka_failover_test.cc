@@ -28,6 +28,7 @@
 #include "kclient/admin.h"
 #include "kclient/producer.h"
 #include "rdkafka_reader.h"
+#include "target_cluster.h"
 
 namespace kclient {
 namespace {
@@ -40,8 +41,13 @@ constexpr int kPartitions = 3;
 constexpr int kKillAfter = 30'000;   // records sent before the leader dies,
 constexpr int kAckedBeforeKill = 20'000;  // of which at least this many acknowledged
 
-std::string g_bootstrap;
-std::string g_cluster_dir;
+const std::string& Bootstrap() { return testing::Target().bootstrap(); }
+
+// The fixture's cluster directory holds the bootstrap file and the nodes kafka.sh kills.
+std::string ClusterDir() {
+  const char* file = std::getenv("KCLIENT_KAFKA_BOOTSTRAP_FILE");
+  return std::filesystem::path(file != nullptr ? file : "").parent_path().string();
+}
 
 std::string KeyOf(int i) { return "key-" + std::to_string(i % kKeys); }
 // The value says which send of its key this is: per-key order is checkable from values alone.
@@ -49,7 +55,7 @@ std::string ValueOf(int i) { return std::to_string(i % kKeys) + ":" + std::to_st
 
 std::unique_ptr<Admin> MakeAdmin() {
   AdminOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   auto admin = Admin::Create(o);
   EXPECT_TRUE(admin.ok()) << admin.status().ToString();
   return admin.ok() ? std::move(*admin) : nullptr;
@@ -58,7 +64,7 @@ std::unique_ptr<Admin> MakeAdmin() {
 int RunScript(const std::string& command, int32_t node) {
   const char* script = std::getenv("KCLIENT_KAFKA_SCRIPT");
   const std::string line = std::string(script != nullptr ? script : "scripts/kafka.sh") + " " + command + " '" +
-                           g_cluster_dir + "' " + std::to_string(node);
+                           ClusterDir() + "' " + std::to_string(node);
   return std::system(line.c_str());
 }
 
@@ -76,7 +82,8 @@ int32_t WaitForLeader(Admin& admin, const std::string& topic, int32_t partition)
 }
 
 TEST(RealKafkaFailover, LeaderKilledDuringAnIdempotentProduceLosesAndDuplicatesNothing) {
-  if (g_bootstrap.find(',') == std::string::npos) GTEST_SKIP() << "one broker: nothing to fail over to";
+  if (testing::Target().kind() != testing::TargetCluster::Kind::kReal) GTEST_SKIP() << "kills a Kafka JVM";
+  if (testing::Target().brokers() < 3) GTEST_SKIP() << "one broker: nothing to fail over to";
   const std::string topic =
       "failover-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   auto admin = MakeAdmin();
@@ -86,7 +93,7 @@ TEST(RealKafkaFailover, LeaderKilledDuringAnIdempotentProduceLosesAndDuplicatesN
   ASSERT_GE(victim, 0) << "partition 0 never got a leader";
 
   ProducerOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   o.acks = Acks::kAll;
   o.enable_idempotence = true;
   o.linger_ms = 5;
@@ -148,7 +155,7 @@ TEST(RealKafkaFailover, LeaderKilledDuringAnIdempotentProduceLosesAndDuplicatesN
   std::set<int> seen;
   int duplicates = 0;
   for (int32_t p = 0; p < kPartitions; ++p) {
-    auto records = testing::ReadWithLibrdkafka(g_bootstrap, topic, p, std::chrono::seconds(120));
+    auto records = testing::ReadWithLibrdkafka(Bootstrap(), topic, p, std::chrono::seconds(120));
     ASSERT_TRUE(records.ok()) << "partition " << p << ": " << records.status().ToString();
     for (const auto& r : *records) {
       ASSERT_TRUE(r.value.has_value());
@@ -181,16 +188,4 @@ TEST(RealKafkaFailover, LeaderKilledDuringAnIdempotentProduceLosesAndDuplicatesN
 }  // namespace
 }  // namespace kclient
 
-int main(int argc, char** argv) {
-  const char* file = std::getenv("KCLIENT_KAFKA_BOOTSTRAP_FILE");
-  std::ifstream in(file != nullptr ? file : "");
-  std::getline(in, kclient::g_bootstrap);
-  if (kclient::g_bootstrap.empty()) {
-    std::printf("real-kafka tier: SKIPPED: no running Kafka (%s has no bootstrap; see the fixture's output)\n",
-                file != nullptr ? file : "KCLIENT_KAFKA_BOOTSTRAP_FILE unset");
-    return 77;
-  }
-  kclient::g_cluster_dir = std::filesystem::path(file).parent_path().string();
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kclient::testing::RunScenarios(argc, argv); }

@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "blocking_client.h"
+#include "target_cluster.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/delete_topics.h"
@@ -35,9 +36,9 @@ namespace {
 
 namespace kp = protocol;
 
-std::string g_bootstrap;  // set by main
+const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 
-std::string FirstBroker() { return g_bootstrap.substr(0, g_bootstrap.find(',')); }
+std::string FirstBroker() { return Bootstrap().substr(0, Bootstrap().find(',')); }
 
 // What the broker serves, by API key, from a real ApiVersions exchange.
 std::map<int16_t, std::pair<int16_t, int16_t>> BrokerVersions(testing::BlockingClient& client) {
@@ -100,7 +101,7 @@ TEST(RealKafkaProtocol, MetadataAtEveryVersionTheBrokerServes) {
   ASSERT_TRUE(client.Connect(FirstBroker()).ok());
   const auto broker = BrokerVersions(client);
   const auto range = broker.at(static_cast<int16_t>(kp::ApiKey::kMetadata));
-  const size_t expected_brokers = static_cast<size_t>(std::count(g_bootstrap.begin(), g_bootstrap.end(), ',') + 1);
+  const size_t expected_brokers = static_cast<size_t>(testing::Target().brokers());
   for (int16_t v = range.first; v <= std::min(range.second, kp::MetadataRequest::kMaxStableVersion); ++v) {
     kp::MetadataRequest request;
     if (v == 0) {
@@ -213,13 +214,13 @@ TEST_P(RealKafkaFetch, DecodesWhatLibrdkafkaProducedAtTheNewestFetchVersion) {
   const int16_t metadata_v = Negotiate<kp::MetadataRequest>(broker);
   const int16_t fetch_v = Negotiate<kp::FetchRequest>(broker);
   ASSERT_GE(fetch_v, 4);
-  const int16_t rf = g_bootstrap.find(',') == std::string::npos ? 1 : 3;
+  const int16_t rf = testing::Target().replication_factor();
   CreateTopic(client, broker, topic, 1, rf);
   const auto meta = AwaitTopic(client, metadata_v, topic);
 
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (auto [k, v] : {std::pair{"bootstrap.servers", g_bootstrap.c_str()}, {"compression.codec", codec},
+  for (auto [k, v] : {std::pair{"bootstrap.servers", Bootstrap().c_str()}, {"compression.codec", codec},
                       {"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "20"}}) {
     ASSERT_EQ(rd_kafka_conf_set(conf, k, v, err, sizeof err), RD_KAFKA_CONF_OK) << err;
   }
@@ -316,15 +317,4 @@ INSTANTIATE_TEST_SUITE_P(EveryCodec, RealKafkaFetch, ::testing::Values("none", "
 }  // namespace
 }  // namespace kclient
 
-int main(int argc, char** argv) {
-  const char* file = std::getenv("KCLIENT_KAFKA_BOOTSTRAP_FILE");
-  std::ifstream in(file != nullptr ? file : "");
-  std::getline(in, kclient::g_bootstrap);
-  if (kclient::g_bootstrap.empty()) {
-    std::printf("real-kafka tier: SKIPPED: no running Kafka (%s has no bootstrap; see the fixture's output)\n",
-                file != nullptr ? file : "KCLIENT_KAFKA_BOOTSTRAP_FILE unset");
-    return 77;
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kclient::testing::RunScenarios(argc, argv); }

@@ -1,5 +1,6 @@
-// kclient::Consumer against real Apache Kafka (KRaft, started by scripts/kafka.sh through the
-// ctest fixtures in tests/CMakeLists.txt), with records written by kclient::Producer and, once,
+// kclient::Consumer scenarios, run against real Apache Kafka (KRaft, started by scripts/kafka.sh
+// through the ctest fixtures in tests/CMakeLists.txt) and against kclient-broker (the target
+// comes from target_cluster.h), with records written by kclient::Producer and, once,
 // by librdkafka: assigned partitions read in order; end offsets and offsets by time; an eager
 // (range) group of two splitting the partitions; a cooperative-sticky group of two in which the
 // first member's unmoved partitions are never revoked; commits resumed after a restart; a static
@@ -9,9 +10,7 @@
 // (The fixture sets group.initial.rebalance.delay.ms=0, so a first join is not held back 3 s.)
 // Kafka's group.min.session.timeout.ms is 6000, the shortest session used here.
 //
-// Environment: KCLIENT_KAFKA_BOOTSTRAP_FILE names the file holding bootstrap.servers; when it is
-// missing (Kafka could not be fetched) the program prints why and exits 77, which ctest counts as
-// skipped.
+// Environment: see target_cluster.h (KCLIENT_TARGET and what goes with it).
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
@@ -31,6 +30,7 @@
 #include "kclient/admin.h"
 #include "kclient/consumer.h"
 #include "kclient/producer.h"
+#include "target_cluster.h"
 
 namespace kclient {
 namespace {
@@ -40,9 +40,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kDeadline = std::chrono::seconds(90);
 constexpr int64_t kBaseTimestamp = 1'700'000'000'000;
 
-std::string g_bootstrap;  // set by main
+const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 
-int16_t ReplicationFactor() { return g_bootstrap.find(',') == std::string::npos ? 1 : 3; }
+int16_t ReplicationFactor() { return testing::Target().replication_factor(); }
 
 // Names unique to this run, so reruns against one cluster never see old data or groups.
 std::string Unique(const std::string& base) {
@@ -52,7 +52,7 @@ std::string Unique(const std::string& base) {
 
 void CreateTopic(const std::string& name, int32_t partitions) {
   AdminOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   auto admin = Admin::Create(o);
   ASSERT_TRUE(admin.ok()) << admin.status().ToString();
   Status s = (*admin)->CreateTopic({name, partitions, ReplicationFactor()});
@@ -63,7 +63,7 @@ void CreateTopic(const std::string& name, int32_t partitions) {
 // kBaseTimestamp + i * 1000.
 void Produce(const std::string& topic, int32_t partitions, int count, int first = 0) {
   ProducerOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   auto p = Producer::Create(o);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   std::atomic<int> failed{0};
@@ -86,7 +86,7 @@ void Produce(const std::string& topic, int32_t partitions, int count, int first 
 
 ConsumerOptions Options(const std::string& group = "") {
   ConsumerOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   o.client.retry_backoff_ms = 50;
   o.group_id = group;
   o.auto_offset_reset = OffsetReset::kEarliest;
@@ -167,7 +167,7 @@ std::set<int32_t> Partitions(const Consumer& c) {
   return out;
 }
 
-TEST(RealKafkaConsumer, AssignedPartitionsReadInOrderWithEndOffsetsAndOffsetsByTime) {
+TEST(ConsumerScenario, AssignedPartitionsReadInOrderWithEndOffsetsAndOffsetsByTime) {
   const std::string topic = Unique("c-assign");
   CreateTopic(topic, 3);
   Produce(topic, 3, 200);
@@ -200,7 +200,7 @@ TEST(RealKafkaConsumer, AssignedPartitionsReadInOrderWithEndOffsetsAndOffsetsByT
   EXPECT_TRUE(c->Close().ok());
 }
 
-TEST(RealKafkaConsumer, EagerRangeGroupOfTwoSplitsThePartitions) {
+TEST(ConsumerScenario, EagerRangeGroupOfTwoSplitsThePartitions) {
   const std::string topic = Unique("c-eager");
   const std::string group = Unique("g-eager");
   CreateTopic(topic, 4);
@@ -225,7 +225,7 @@ TEST(RealKafkaConsumer, EagerRangeGroupOfTwoSplitsThePartitions) {
   EXPECT_TRUE(b->Close().ok());
 }
 
-TEST(RealKafkaConsumer, CooperativeStickyNeverRevokesTheFirstMembersUnmovedPartitions) {
+TEST(ConsumerScenario, CooperativeStickyNeverRevokesTheFirstMembersUnmovedPartitions) {
   const std::string topic = Unique("c-coop");
   const std::string group = Unique("g-coop");
   CreateTopic(topic, 4);
@@ -261,7 +261,7 @@ TEST(RealKafkaConsumer, CooperativeStickyNeverRevokesTheFirstMembersUnmovedParti
   EXPECT_TRUE(first->Close().ok());
 }
 
-TEST(RealKafkaConsumer, CommittedOffsetsResumeAfterRestart) {
+TEST(ConsumerScenario, CommittedOffsetsResumeAfterRestart) {
   const std::string topic = Unique("c-commit");
   const std::string group = Unique("g-commit");
   CreateTopic(topic, 2);
@@ -298,7 +298,7 @@ TEST(RealKafkaConsumer, CommittedOffsetsResumeAfterRestart) {
   EXPECT_TRUE(again->Close().ok());
 }
 
-TEST(RealKafkaConsumer, StaticMemberRestartsWithoutARebalance) {
+TEST(ConsumerScenario, StaticMemberRestartsWithoutARebalance) {
   const std::string topic = Unique("c-static");
   const std::string group = Unique("g-static");
   CreateTopic(topic, 4);
@@ -352,12 +352,12 @@ struct RdKafkaDeleter {
   void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
 };
 
-TEST(RealKafkaConsumer, ReadsWhatLibrdkafkaProduced) {
+TEST(ConsumerScenario, ReadsWhatLibrdkafkaProduced) {
   const std::string topic = Unique("c-rdkafka");
   CreateTopic(topic, 1);
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (auto [k, v] : {std::pair{"bootstrap.servers", g_bootstrap.c_str()}, {"compression.codec", "zstd"},
+  for (auto [k, v] : {std::pair{"bootstrap.servers", Bootstrap().c_str()}, {"compression.codec", "zstd"},
                       {"enable.idempotence", "true"}, {"linger.ms", "10"}}) {
     ASSERT_EQ(rd_kafka_conf_set(conf, k, v, err, sizeof err), RD_KAFKA_CONF_OK) << err;
   }
@@ -415,15 +415,4 @@ TEST(RealKafkaConsumer, ReadsWhatLibrdkafkaProduced) {
 }  // namespace
 }  // namespace kclient
 
-int main(int argc, char** argv) {
-  const char* file = std::getenv("KCLIENT_KAFKA_BOOTSTRAP_FILE");
-  std::ifstream in(file != nullptr ? file : "");
-  std::getline(in, kclient::g_bootstrap);
-  if (kclient::g_bootstrap.empty()) {
-    std::printf("real-kafka tier: SKIPPED: no running Kafka (%s has no bootstrap; see the fixture's output)\n",
-                file != nullptr ? file : "KCLIENT_KAFKA_BOOTSTRAP_FILE unset");
-    return 77;
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kclient::testing::RunScenarios(argc, argv); }

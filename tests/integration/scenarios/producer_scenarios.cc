@@ -1,13 +1,11 @@
-// kclient::Producer against real Apache Kafka (KRaft, started by scripts/kafka.sh through the
-// ctest fixtures in tests/CMakeLists.txt; one node, or three with replication factor 3 and
-// min.insync.replicas 2). Every acks level with every codec, idempotent by default; per-key order
+// kclient::Producer scenarios, run against real Apache Kafka (KRaft, started by scripts/kafka.sh
+// through the ctest fixtures in tests/CMakeLists.txt; one node, or three with replication factor
+// 3 and min.insync.replicas 2) and against kclient-broker the same ways (target_cluster.h). Every acks level with every codec, idempotent by default; per-key order
 // and Java's murmur2 placement across three partitions; the Produce version both sides speak
 // (v13, with topic ids, on Kafka 4.1). What Kafka stored is fetched back with a plain blocking
 // connection (partition_reader.h), and for one codec also read by librdkafka's consumer.
 //
-// Environment: KCLIENT_KAFKA_BOOTSTRAP_FILE names the file holding bootstrap.servers; when it is
-// missing (Kafka could not be fetched) the program prints why and exits 77, which ctest counts as
-// skipped. KCLIENT_KAFKA_VERSION, when set, is the version the fixture started.
+// Environment: see target_cluster.h (KCLIENT_TARGET and what goes with it).
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +26,7 @@
 
 #include "blocking_client.h"
 #include "kclient/producer.h"
+#include "target_cluster.h"
 #include "partition_reader.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_topics.h"
@@ -47,16 +46,15 @@ using std::chrono::milliseconds;
 using testing::ReadPartition;
 using testing::StoredRecord;
 
-std::string g_bootstrap;      // set by main
-std::string g_kafka_version;  // KCLIENT_KAFKA_VERSION, may be empty
+const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 
 constexpr auto kWait = std::chrono::seconds(60);
 constexpr int32_t kPartitions = 3;
 constexpr int64_t kBaseTimestamp = 1'690'000'000'000;
 
-bool ThreeNodes() { return g_bootstrap.find(',') != std::string::npos; }
+bool ThreeNodes() { return testing::Target().brokers() >= 3; }
 int16_t ReplicationFactor() { return ThreeNodes() ? 3 : 1; }
-std::string FirstBroker() { return g_bootstrap.substr(0, g_bootstrap.find(',')); }
+std::string FirstBroker() { return Bootstrap().substr(0, Bootstrap().find(',')); }
 // Topic names carry the process id, so the program can run twice against one cluster.
 std::string Unique(const std::string& name) { return "kclient-producer-" + name + "-" + std::to_string(::getpid()); }
 
@@ -124,7 +122,7 @@ std::vector<std::vector<StoredRecord>> ReadTopic(const std::string& topic, size_
     size_t total = 0;
     Status failed;
     for (int32_t p = 0; p < kPartitions && failed.ok(); ++p) {
-      auto stored = ReadPartition(g_bootstrap, topic, p);
+      auto stored = ReadPartition(Bootstrap(), topic, p);
       if (!stored.ok()) {
         // A leader that moved since the Metadata lookup answers with an error: look again.
         failed = Status(stored.status().code(), topic + "-" + std::to_string(p) + ": " + stored.status().ToString());
@@ -144,7 +142,7 @@ std::vector<std::vector<StoredRecord>> ReadTopic(const std::string& topic, size_
 
 ProducerOptions Options() {
   ProducerOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   o.client.retry_backoff_ms = 50;
   o.client.retry_backoff_max_ms = 500;
   o.delivery_timeout_ms = 60000;
@@ -181,14 +179,14 @@ std::vector<Result<RecordMetadata>> SendAll(Producer& producer, const std::strin
 }
 
 // Whether the cluster under test has more than one broker.
-bool MultiBroker() { return g_bootstrap.find(',') != std::string::npos; }
+bool MultiBroker() { return testing::Target().brokers() > 1; }
 
-class RealKafkaProducerCodec : public ::testing::TestWithParam<CompressionType> {};
+class ProducerCodecScenario : public ::testing::TestWithParam<CompressionType> {};
 
 // Each acks level writes its own tagged records into one topic per codec; all of them must be
 // stored exactly once, where murmur2 puts their key, in send order per key, with their headers
 // and timestamps, in batches of the codec, stamped with a producer id only when idempotent.
-TEST_P(RealKafkaProducerCodec, EveryAcksLevelDeliversEveryRecord) {
+TEST_P(ProducerCodecScenario, EveryAcksLevelDeliversEveryRecord) {
   const CompressionType codec = GetParam();
   const std::string topic = Unique(std::string(CompressionName(codec)));
   CreateTopic(topic, kPartitions);
@@ -262,7 +260,7 @@ TEST_P(RealKafkaProducerCodec, EveryAcksLevelDeliversEveryRecord) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryCodec, RealKafkaProducerCodec,
+INSTANTIATE_TEST_SUITE_P(EveryCodec, ProducerCodecScenario,
                          ::testing::Values(CompressionType::kNone, CompressionType::kGzip, CompressionType::kSnappy,
                                            CompressionType::kLz4, CompressionType::kZstd),
                          [](const auto& info) { return std::string(CompressionName(info.param)); });
@@ -270,7 +268,7 @@ INSTANTIATE_TEST_SUITE_P(EveryCodec, RealKafkaProducerCodec,
 // Many small batches per partition, five requests in flight: callbacks of a partition run in
 // offset order, every key stays on its murmur2 partition in send order, nothing is duplicated.
 // librdkafka's consumer, a reader we did not write, sees the same log.
-TEST(RealKafkaProducer, PerKeyOrderAcrossThreePartitions) {
+TEST(ProducerScenario, PerKeyOrderAcrossThreePartitions) {
   const std::string topic = Unique("order");
   CreateTopic(topic, kPartitions);
   ProducerOptions o = Options();
@@ -319,7 +317,7 @@ TEST(RealKafkaProducer, PerKeyOrderAcrossThreePartitions) {
       order[*r.key].push_back(std::stoi(r.value->substr(r.value->find(':') + 1)));
     }
     // The second witness: librdkafka reads the partition between its watermarks.
-    auto witness = testing::ReadWithLibrdkafka(g_bootstrap, topic, p);
+    auto witness = testing::ReadWithLibrdkafka(Bootstrap(), topic, p);
     ASSERT_TRUE(witness.ok()) << witness.status().ToString();
     ASSERT_EQ(witness->size(), stored[p].size()) << "partition " << p;
     for (size_t i = 0; i < witness->size(); ++i) {
@@ -342,19 +340,19 @@ TEST(RealKafkaProducer, PerKeyOrderAcrossThreePartitions) {
 // serves (13 from 4.1), that Metadata gave the producer a topic id to send, and that records sent
 // that way are stored where the producer says (a v13 response names the topic by id only, so a
 // mix-up there would fail the records).
-TEST(RealKafkaProducer, ProducesAtTheNewestVersionBothSpeak) {
+TEST(ProducerScenario, ProducesAtTheNewestVersionBothSpeak) {
   testing::BlockingClient client;
   ASSERT_TRUE(client.Connect(FirstBroker()).ok());
   const auto [min_v, max_v] = BrokerRange(client, kp::ApiKey::kProduce);
   const int16_t used = std::min(max_v, kp::ProduceRequest::kMaxStableVersion);
   ::testing::Test::RecordProperty("produce_version", used);
   std::printf("Kafka %s serves Produce v%d-v%d; the producer sends v%d\n",
-              g_kafka_version.empty() ? "(version unknown)" : g_kafka_version.c_str(), min_v, max_v, used);
+              testing::Target().kafka_version().empty() ? "(version unknown)" : testing::Target().kafka_version().c_str(), min_v, max_v, used);
   ASSERT_GE(used, 3);
-  if (g_kafka_version.rfind("4.1", 0) == 0) {
+  if (testing::Target().kafka_version().rfind("4.1", 0) == 0) {
     EXPECT_EQ(used, 13) << "Kafka 4.1 serves Produce v13";
   }
-  if (g_kafka_version.rfind("3.9", 0) == 0) {
+  if (testing::Target().kafka_version().rfind("3.9", 0) == 0) {
     EXPECT_EQ(used, 11) << "Kafka 3.9 serves Produce up to v11";
   }
 
@@ -386,17 +384,4 @@ TEST(RealKafkaProducer, ProducesAtTheNewestVersionBothSpeak) {
 }  // namespace
 }  // namespace kclient
 
-int main(int argc, char** argv) {
-  const char* file = std::getenv("KCLIENT_KAFKA_BOOTSTRAP_FILE");
-  std::ifstream in(file != nullptr ? file : "");
-  std::getline(in, kclient::g_bootstrap);
-  if (kclient::g_bootstrap.empty()) {
-    std::printf("real-kafka tier: SKIPPED: no running Kafka (%s; see the fixture's output)\n",
-                file != nullptr ? (std::string(file) + " has no bootstrap").c_str()
-                                : "KCLIENT_KAFKA_BOOTSTRAP_FILE is unset");
-    return 77;
-  }
-  if (const char* v = std::getenv("KCLIENT_KAFKA_VERSION")) kclient::g_kafka_version = v;
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kclient::testing::RunScenarios(argc, argv); }

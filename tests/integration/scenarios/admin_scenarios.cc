@@ -1,7 +1,7 @@
-// kclient::Admin against real Apache Kafka: topics created, grown, described and deleted; the
+// kclient::Admin scenarios, run against real Apache Kafka and against kclient-broker (one and
+// three brokers; the target comes from target_cluster.h): topics created, grown, described and deleted; the
 // cluster described; and a consumer group's lag, listing and description after kclient::Consumer
-// committed part of what kclient::Producer wrote. The same calls are tested against the bundled
-// broker in tests/integration/admin/; here Kafka answers.
+// committed part of what kclient::Producer wrote.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +17,7 @@
 #include "kclient/admin.h"
 #include "kclient/consumer.h"
 #include "kclient/producer.h"
+#include "target_cluster.h"
 
 namespace kclient {
 namespace {
@@ -25,9 +26,9 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 constexpr auto kDeadline = std::chrono::seconds(60);
 
-std::string g_bootstrap;
+const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 
-int Brokers() { return g_bootstrap.find(',') == std::string::npos ? 1 : 3; }
+int Brokers() { return testing::Target().brokers(); }
 
 std::string Unique(const std::string& base) {
   static const std::string run = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
@@ -36,7 +37,7 @@ std::string Unique(const std::string& base) {
 
 std::unique_ptr<Admin> MakeAdmin() {
   AdminOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   auto admin = Admin::Create(o);
   EXPECT_TRUE(admin.ok()) << admin.status().ToString();
   return admin.ok() ? std::move(*admin) : nullptr;
@@ -53,7 +54,7 @@ bool Eventually(Check ok) {
   return true;
 }
 
-TEST(RealKafkaAdmin, DescribesTheClusterItRunsOn) {
+TEST(AdminScenario, DescribesTheClusterItRunsOn) {
   auto admin = MakeAdmin();
   ASSERT_TRUE(admin);
   auto cluster = admin->DescribeCluster();
@@ -63,12 +64,12 @@ TEST(RealKafkaAdmin, DescribesTheClusterItRunsOn) {
   for (size_t i = 0; i < cluster->brokers.size(); ++i) {
     EXPECT_EQ(cluster->brokers[i].id, static_cast<int32_t>(i + 1));  // kafka.sh numbers nodes from 1
     EXPECT_EQ(cluster->brokers[i].host, "127.0.0.1");
-    EXPECT_NE(g_bootstrap.find(":" + std::to_string(cluster->brokers[i].port)), std::string::npos);
+    EXPECT_NE(Bootstrap().find(":" + std::to_string(cluster->brokers[i].port)), std::string::npos);
   }
   EXPECT_GE(cluster->controller_id, 1);
 }
 
-TEST(RealKafkaAdmin, CreatesGrowsDescribesAndDeletesATopic) {
+TEST(AdminScenario, CreatesGrowsDescribesAndDeletesATopic) {
   auto admin = MakeAdmin();
   ASSERT_TRUE(admin);
   const std::string topic = Unique("admin-topic");
@@ -114,7 +115,7 @@ TEST(RealKafkaAdmin, CreatesGrowsDescribesAndDeletesATopic) {
   EXPECT_EQ(admin->DeleteTopics({topic}).at(topic).code(), ErrorCode::kUnknownTopicOrPartition);
 }
 
-TEST(RealKafkaAdmin, ReportsAConsumerGroupsLagListingAndMembers) {
+TEST(AdminScenario, ReportsAConsumerGroupsLagListingAndMembers) {
   auto admin = MakeAdmin();
   ASSERT_TRUE(admin);
   const std::string topic = Unique("admin-lag");
@@ -124,7 +125,7 @@ TEST(RealKafkaAdmin, ReportsAConsumerGroupsLagListingAndMembers) {
   // 30 records per partition.
   {
     ProducerOptions o;
-    o.client.bootstrap_servers = g_bootstrap;
+    o.client.bootstrap_servers = Bootstrap();
     auto p = Producer::Create(o);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     for (int32_t part = 0; part < 2; ++part) {
@@ -139,7 +140,7 @@ TEST(RealKafkaAdmin, ReportsAConsumerGroupsLagListingAndMembers) {
   }
 
   ConsumerOptions o;
-  o.client.bootstrap_servers = g_bootstrap;
+  o.client.bootstrap_servers = Bootstrap();
   o.group_id = group;
   o.enable_auto_commit = false;
   o.auto_offset_reset = OffsetReset::kEarliest;
@@ -170,10 +171,13 @@ TEST(RealKafkaAdmin, ReportsAConsumerGroupsLagListingAndMembers) {
   EXPECT_EQ(p1.log_end_offset, 30);
   EXPECT_EQ(p1.lag, 5);
 
+  // Kafka keeps commits in its internal __consumer_offsets topic; kclient-broker keeps them in its
+  // coordinator and has no such topic (README, "The bundled broker").
   auto with_internal = admin->ListTopics(true);
   ASSERT_TRUE(with_internal.ok());
-  EXPECT_NE(std::find(with_internal->begin(), with_internal->end(), "__consumer_offsets"), with_internal->end())
-      << "a group has committed, so the offsets topic exists";
+  const bool offsets_topic =
+      std::find(with_internal->begin(), with_internal->end(), "__consumer_offsets") != with_internal->end();
+  EXPECT_EQ(offsets_topic, testing::Target().kind() == testing::TargetCluster::Kind::kReal);
   auto without_internal = admin->ListTopics();
   ASSERT_TRUE(without_internal.ok());
   EXPECT_EQ(std::find(without_internal->begin(), without_internal->end(), "__consumer_offsets"),
@@ -209,15 +213,4 @@ TEST(RealKafkaAdmin, ReportsAConsumerGroupsLagListingAndMembers) {
 }  // namespace
 }  // namespace kclient
 
-int main(int argc, char** argv) {
-  const char* file = std::getenv("KCLIENT_KAFKA_BOOTSTRAP_FILE");
-  std::ifstream in(file != nullptr ? file : "");
-  std::getline(in, kclient::g_bootstrap);
-  if (kclient::g_bootstrap.empty()) {
-    std::printf("real-kafka tier: SKIPPED: no running Kafka (%s has no bootstrap; see the fixture's output)\n",
-                file != nullptr ? file : "KCLIENT_KAFKA_BOOTSTRAP_FILE unset");
-    return 77;
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kclient::testing::RunScenarios(argc, argv); }
