@@ -112,6 +112,8 @@ Status Spool::Recover() {
     }
   }
   const std::set<SpoolPosition> done_after(position.done_after.begin(), position.done_after.end());
+  // New segments must sort after the position's: their entries would otherwise count as done.
+  next_segment_ = std::max(next_segment_, position.base.segment + 1);
 
   std::vector<uint64_t> numbers;
   std::error_code ec;
