@@ -1,6 +1,7 @@
 #include "kclient/container/spool_replayer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -13,6 +14,12 @@
 namespace kclient::container {
 namespace {
 
+// The cluster (or the producer) cannot take records now; any other error is the record's final
+// answer, including those ShouldSpool keeps as dead letters (MESSAGE_TOO_LARGE...).
+bool IsTransient(ErrorCode code) {
+  return IsRetriable(code) || code == ErrorCode::kBrokerNotAvailable || code == ErrorCode::kLocalClosed;
+}
+
 // Outcomes reported by delivery callbacks (sender thread) to the replaying thread.
 struct Mailbox {
   struct Outcome {
@@ -22,6 +29,9 @@ struct Mailbox {
   std::mutex mu;
   std::condition_variable arrived;
   std::vector<Outcome> outcomes;  // GUARDED_BY(mu)
+  // Set by a callback that saw a transient error, so that sending stops at once rather than
+  // after every ready key has waited out max.block.ms for a cluster that is gone.
+  std::atomic<bool> transient_seen{false};
 };
 
 // One pass over a batch of entries: per-key queues, at most one record of a key in flight.
@@ -65,13 +75,14 @@ class BatchReplay {
 
  private:
   void SendReady() {
-    while (stopped_by_.ok() && !ready_.empty() && in_flight_ < std::max<size_t>(options_.max_in_flight, 1)) {
+    while (stopped_by_.ok() && !mailbox_->transient_seen.load() && !ready_.empty() && in_flight_ < std::max<size_t>(options_.max_in_flight, 1)) {
       const size_t entry = *ready_.begin();
       ready_.erase(ready_.begin());
       ++in_flight_;
       // The producer may call back inline (a record refused before it is queued); the mailbox
       // takes that like any other outcome.
       producer_.Produce(entries_[entry].spooled.record, [mailbox = mailbox_, entry](const Result<RecordMetadata>& r) {
+        if (!r.ok() && IsTransient(r.status().code())) mailbox->transient_seen.store(true);
         std::lock_guard lock(mailbox->mu);
         mailbox->outcomes.push_back({entry, r});
         mailbox->arrived.notify_one();
@@ -112,11 +123,6 @@ class BatchReplay {
     for (auto& r : rejected) report_->rejections.push_back(std::move(r));
   }
 
-  // The cluster (or the producer) cannot take records now; any other error is the record's
-  // final answer, including those ShouldSpool keeps as dead letters (MESSAGE_TOO_LARGE...).
-  static bool IsTransient(ErrorCode code) {
-    return IsRetriable(code) || code == ErrorCode::kBrokerNotAvailable || code == ErrorCode::kLocalClosed;
-  }
 
   Spool& spool_;
   Producer& producer_;

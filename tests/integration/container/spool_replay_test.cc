@@ -202,6 +202,41 @@ TEST(SpoolReplayTest, ARestartBetweenSpoolingAndReplayLosesNothingAndReplaysNoth
   EXPECT_EQ(ExpectOrderedOnceAndComplete(ReadKeys(*cluster, topic), all), static_cast<size_t>(kRecords));
 }
 
+TEST(SpoolReplayTest, AReplayThatMeetsTheOutageAgainStopsAndKeepsWhatItDidNotDeliver) {
+  const std::string topic = "refunds";
+  auto cluster = StartCluster(topic);
+  const std::string bootstrap = cluster->bootstrap_servers();
+  TempDir dir("spool");
+  auto spool = OpenSpool(dir.path());
+  constexpr int kRecords = 30;
+  std::set<long> all;
+  for (int i = 0; i < kRecords; ++i) {
+    SpooledRecord r;
+    r.record.topic = topic;
+    r.record.key = "r" + std::to_string(i % 5);
+    r.record.value = std::to_string(i);
+    r.error = ErrorCode::kLocalTimedOut;
+    ASSERT_TRUE(spool->Append(r).ok());
+    all.insert(i);
+  }
+  ASSERT_TRUE(cluster->StopBroker(1).ok());
+  {
+    auto impatient = Producer::Create(ImpatientOptions(bootstrap));
+    ASSERT_TRUE(impatient.ok());
+    ReplayReport report = SpoolReplayer(*spool, **impatient).Replay();
+    EXPECT_FALSE(report.stopped_by.ok());
+    EXPECT_TRUE(report.stopped_by.retriable()) << report.stopped_by.ToString();
+    EXPECT_EQ(report.replayed, 0u);
+    EXPECT_EQ(report.remaining, static_cast<size_t>(kRecords)) << "nothing unconfirmed is dropped";
+  }
+  ASSERT_TRUE(cluster->StartBroker(1).ok());
+  auto producer = PatientProducer(*cluster);
+  ReplayReport report = SpoolReplayer(*spool, *producer).Replay();
+  EXPECT_TRUE(report.stopped_by.ok()) << report.stopped_by.ToString();
+  EXPECT_EQ(report.replayed, static_cast<size_t>(kRecords));
+  EXPECT_EQ(ExpectOrderedOnceAndComplete(ReadKeys(*cluster, topic), all), static_cast<size_t>(kRecords));
+}
+
 // A child process with a pipe on its stdout, killed with SIGKILL when the test is done with it.
 class Child {
  public:
