@@ -145,7 +145,8 @@ Status Spool::Recover() {
       continue;
     }
     for (;;) {
-      const auto check = spool_format::CheckFrame(data.subspan(offset), static_cast<uint64_t>(options_.max_entry_bytes));
+      const auto check =
+          spool_format::CheckFrame(data.subspan(offset), static_cast<uint64_t>(options_.max_entry_bytes));
       if (check.kind == spool_format::FrameCheck::Kind::kEnd) break;
       if (check.kind != spool_format::FrameCheck::Kind::kEntry) {
         recovery_.skipped_bytes += data.size() - offset;

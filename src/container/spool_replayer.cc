@@ -75,7 +75,8 @@ class BatchReplay {
 
  private:
   void SendReady() {
-    while (stopped_by_.ok() && !mailbox_->transient_seen.load() && !ready_.empty() && in_flight_ < std::max<size_t>(options_.max_in_flight, 1)) {
+    const size_t max_in_flight = std::max<size_t>(options_.max_in_flight, 1);
+    while (stopped_by_.ok() && !mailbox_->transient_seen.load() && !ready_.empty() && in_flight_ < max_in_flight) {
       const size_t entry = *ready_.begin();
       ready_.erase(ready_.begin());
       ++in_flight_;
@@ -100,7 +101,8 @@ class BatchReplay {
       if (!outcome.delivery.ok() && IsTransient(outcome.delivery.status().code())) {
         // The cluster is away again: this key stops here, and so does the pass.
         if (stopped_by_.ok()) {
-          stopped_by_ = outcome.delivery.status().WithContext("replay stopped at a record of " + entry.spooled.record.topic);
+          stopped_by_ =
+              outcome.delivery.status().WithContext("replay stopped at a record of " + entry.spooled.record.topic);
         }
         continue;
       }
@@ -122,7 +124,6 @@ class BatchReplay {
     report_->replayed += delivered;
     for (auto& r : rejected) report_->rejections.push_back(std::move(r));
   }
-
 
   Spool& spool_;
   Producer& producer_;

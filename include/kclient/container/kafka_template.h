@@ -81,9 +81,9 @@ class KafkaTemplate {
   /// set).
   std::future<SendResult> Send(const K& key, const V& value, SendCallback callback = {}) {
     if (sender_.options().default_topic.empty()) {
-      return RecordSender::Refuse(
-          Status(ErrorCode::kLocalInvalidArgument, "KafkaTemplate: Send(key, value) needs TemplateOptions.default_topic"),
-          callback);
+      return RecordSender::Refuse(Status(ErrorCode::kLocalInvalidArgument,
+                                         "KafkaTemplate: Send(key, value) needs TemplateOptions.default_topic"),
+                                  callback);
     }
     return Send(sender_.options().default_topic, key, value, std::vector<Header>{}, std::move(callback));
   }

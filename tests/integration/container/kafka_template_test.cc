@@ -209,5 +209,27 @@ TEST(KafkaTemplateTest, ARecordTheBrokerRefusesIsSpooledAndAReplayHandsItBack) {
   EXPECT_EQ(report.remaining, 0u) << "a rejection is handed back, not replayed forever";
 }
 
+TEST(KafkaTemplateTest, ARecordTheSpoolCannotTakeEitherFailsWithBothReasons) {
+  EmbeddedClusterOptions cluster_options;
+  cluster_options.max_message_bytes = 4096;
+  auto cluster = StartCluster(cluster_options);
+  auto producer = MakeProducer(*cluster);
+  TempDir dir("spool");
+  SpoolOptions spool_options;
+  spool_options.directory = dir.path();
+  spool_options.max_entry_bytes = 2048;  // smaller than the record
+  auto opened = Spool::Open(spool_options);
+  ASSERT_TRUE(opened.ok());
+  TemplateOptions options;
+  options.spool = std::move(*opened);
+  KafkaTemplate<std::string, std::string, StringSerializer, StringSerializer> records(*producer, options);
+
+  SendResult r = records.Send("blobs", "b-2", std::string(10000, 'y')).get();
+  EXPECT_EQ(r.state, DeliveryState::kFailed);
+  EXPECT_EQ(r.error.code(), ErrorCode::kMessageTooLarge) << "the delivery error leads";
+  EXPECT_NE(r.error.message().find("spool refused"), std::string_view::npos) << r.error.ToString();
+  EXPECT_EQ(options.spool->pending(), 0u);
+}
+
 }  // namespace
 }  // namespace kclient::container

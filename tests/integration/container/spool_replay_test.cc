@@ -106,7 +106,8 @@ std::map<std::string, std::vector<long>> ReadKeys(const EmbeddedCluster& cluster
 
 // Every key's values are strictly increasing (spool order kept per key); no value appears twice;
 // every value in `required` is there. Returns how many records there are.
-size_t ExpectOrderedOnceAndComplete(const std::map<std::string, std::vector<long>>& keys, const std::set<long>& required) {
+size_t ExpectOrderedOnceAndComplete(const std::map<std::string, std::vector<long>>& keys,
+                                    const std::set<long>& required) {
   std::set<long> seen;
   size_t total = 0;
   for (const auto& [key, values] : keys) {
@@ -269,7 +270,8 @@ class Child {
         buffer_.erase(0, nl + 1);
         return line;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd pfd{fd_, POLLIN, 0};
       if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
