@@ -178,9 +178,12 @@ TEST(SpoolReplayTest, ARestartBetweenSpoolingAndReplayLosesNothingAndReplaysNoth
     ASSERT_TRUE(producer.ok());
     TemplateOptions options;
     options.spool = OpenSpool(dir.path());
+    options.default_headers = {{"source", "ledger-service"}};
     BytesTemplate ledger(**producer, options);
     for (int i = 0; i < kRecords; ++i) {
-      SendResult r = ledger.Send(topic, "acct-" + std::to_string(i % 3), std::to_string(i)).get();
+      SendResult r =
+          ledger.Send(topic, "acct-" + std::to_string(i % 3), std::to_string(i), {{"trace-id", "t-" + std::to_string(i)}})
+              .get();
       ASSERT_TRUE(r.spooled()) << r.error.ToString();
       all.insert(i);
     }
@@ -188,9 +191,17 @@ TEST(SpoolReplayTest, ARestartBetweenSpoolingAndReplayLosesNothingAndReplaysNoth
 
   ASSERT_TRUE(cluster->StartBroker(1).ok());
   auto replay_producer = PatientProducer(*cluster);
+  std::map<std::string, int64_t> spooled_timestamps;  // by value
   {
     auto spool = OpenSpool(dir.path());
     EXPECT_EQ(spool->recovery().pending, static_cast<size_t>(kRecords));
+    auto entries = spool->ReadPending(kRecords);
+    ASSERT_TRUE(entries.ok());
+    for (const auto& e : *entries) {
+      ASSERT_TRUE(e.spooled.record.timestamp_ms.has_value()) << "stamped at send time, so a replay keeps it";
+      EXPECT_EQ(e.spooled.error, ErrorCode::kLocalTimedOut);
+      spooled_timestamps[*e.spooled.record.value] = *e.spooled.record.timestamp_ms;
+    }
     ReplayReport report = SpoolReplayer(*spool, *replay_producer).Replay();
     EXPECT_TRUE(report.stopped_by.ok()) << report.stopped_by.ToString();
     EXPECT_EQ(report.replayed, static_cast<size_t>(kRecords));
@@ -201,6 +212,16 @@ TEST(SpoolReplayTest, ARestartBetweenSpoolingAndReplayLosesNothingAndReplaysNoth
     EXPECT_EQ(SpoolReplayer(*spool, *replay_producer).Replay().replayed, 0u);
   }
   EXPECT_EQ(ExpectOrderedOnceAndComplete(ReadKeys(*cluster, topic), all), static_cast<size_t>(kRecords));
+  // Headers and timestamps are the original send's, not the replay's.
+  for (int32_t p = 0; p < kPartitions; ++p) {
+    auto stored = testing::ReadPartition(cluster->bootstrap_servers(), topic, p);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    for (const auto& r : *stored) {
+      const std::string& value = *r.value;
+      EXPECT_EQ(r.headers, (std::vector<Header>{{"source", "ledger-service"}, {"trace-id", "t-" + value}}));
+      EXPECT_EQ(r.timestamp_ms, spooled_timestamps[value]) << "record " << value;
+    }
+  }
 }
 
 TEST(SpoolReplayTest, AReplayThatMeetsTheOutageAgainStopsAndKeepsWhatItDidNotDeliver) {
