@@ -181,9 +181,8 @@ TEST(SpoolReplayTest, ARestartBetweenSpoolingAndReplayLosesNothingAndReplaysNoth
     options.default_headers = {{"source", "ledger-service"}};
     BytesTemplate ledger(**producer, options);
     for (int i = 0; i < kRecords; ++i) {
-      SendResult r =
-          ledger.Send(topic, "acct-" + std::to_string(i % 3), std::to_string(i), {{"trace-id", "t-" + std::to_string(i)}})
-              .get();
+      const std::string n = std::to_string(i);
+      SendResult r = ledger.Send(topic, "acct-" + std::to_string(i % 3), n, {{"trace-id", "t-" + n}}).get();
       ASSERT_TRUE(r.spooled()) << r.error.ToString();
       all.insert(i);
     }
