@@ -55,6 +55,8 @@ class ExampleCluster {
   const std::string& bootstrap() const { return bootstrap_; }
   // Whether the cluster runs in this process (no --bootstrap).
   bool embedded() const { return cluster_ != nullptr; }
+  // The in-process cluster (to stop and start brokers), or nullptr with --bootstrap.
+  kclient::EmbeddedCluster* cluster() const { return cluster_.get(); }
 
  private:
   ExampleCluster() = default;

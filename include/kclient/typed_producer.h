@@ -79,7 +79,10 @@ class TypedProducer {
 
   Producer& producer() { return producer_; }
 
- private:
+  /// Turns `record` into the bytes Send would hand the producer: topic, partition, headers and
+  /// timestamp copied, key and value serialized. A serializer's failure is returned (and *out is
+  /// then unspecified). For layers that send through the producer themselves (KafkaTemplate).
+  /// Thread-safe as the serializers are.
   Status Serialize(const TypedRecord<K, V>& record, ProducerRecord* out) {
     out->topic = record.topic;
     out->partition = record.partition;
@@ -94,6 +97,7 @@ class TypedProducer {
     return Status();
   }
 
+ private:
   Producer& producer_;
   KeySerializer keys_;
   ValueSerializer values_;
