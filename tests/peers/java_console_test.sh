@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Kafka's own Java console producer and consumer (a client we did not write) against
 # kclient-broker: keyed records with acks=all (and the Java producer's default idempotence) go in,
-# and come back out in order, once through a consumer group and once by explicit partition.
+# and come back out in order, once through a consumer group and once by explicit partition. Then
+# the Java client's ProducerPerformance tool (the benchmark peer) writes 50,000 records and must
+# report every one sent; its summary line is printed, a figure for the record, not a threshold.
 #
 #   java_console_test.sh KCLIENT_BROKER KAFKA_VERSION
 #
@@ -62,3 +64,11 @@ diff -q "$work/input" "$work/group.out" >/dev/null || { diff "$work/input" "$wor
 consume --partition 0 --offset earliest >"$work/assigned.out" || { cat "$work/consumer.err"; fail "partition consumer"; }
 diff -q "$work/input" "$work/assigned.out" >/dev/null || fail "partition consumer read something else"
 echo "java console peers (Kafka $version tools): $count records produced and consumed twice: OK"
+
+# ProducerPerformance: idempotent acks=all, 50,000 records of 100 bytes, unthrottled.
+perf_records=50000
+"${jvm[@]}" org.apache.kafka.tools.ProducerPerformance --topic java-perf --num-records "$perf_records" \
+  --record-size 100 --throughput -1 --producer-props bootstrap.servers="$bootstrap" acks=all linger.ms=5 \
+  >"$work/perf.out" 2>"$work/perf.err" || { tail -20 "$work/perf.err"; fail "ProducerPerformance exited non-zero"; }
+summary=$(grep "^$perf_records records sent" "$work/perf.out") || { cat "$work/perf.out"; fail "ProducerPerformance did not send every record"; }
+echo "java ProducerPerformance (Kafka $version) against kclient-broker: $summary"
