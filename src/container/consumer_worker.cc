@@ -93,12 +93,18 @@ void ConsumerWorker::Run() {
     if (DrainAcks() && options_.ack_mode == AckMode::kManualImmediate) Commit();
     ResumeDue();
     if (policy_.AtTurn(Clock::now())) Commit();
-    auto records = consumer_->Poll(std::chrono::duration_cast<milliseconds>(PollTimeout()));
+    auto records = consumer_->Poll(std::chrono::ceil<milliseconds>(PollTimeout()));
     if (!records.ok()) {
       if (records.status().code() == ErrorCode::kLocalWakeup) continue;
-      context_.Log(LogLevel::kWarning, "poll: " + records.status().ToString());
+      // Poll reports most errors once and recovers by itself (a rejoin after eviction, a topic
+      // that appears); one that repeats is logged on change and then every hundredth time.
+      const ErrorCode code = records.status().code();
+      repeated_poll_errors_ = code == last_poll_error_ ? repeated_poll_errors_ + 1 : 0;
+      last_poll_error_ = code;
+      if (repeated_poll_errors_ % 100 == 0) context_.Log(LogLevel::kWarning, "poll: " + records.status().ToString());
       continue;
     }
+    last_poll_error_ = ErrorCode::kNone;
     if (records->empty()) continue;
     if (context_.invoker().is_batch()) {
       ProcessBatch(*records);

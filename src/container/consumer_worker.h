@@ -89,6 +89,8 @@ class ConsumerWorker {
   std::map<TopicPartition, PartitionState> partitions_;
   uint64_t next_epoch_ = 1;
   std::mt19937_64 random_{std::random_device{}()};
+  ErrorCode last_poll_error_ = ErrorCode::kNone;
+  int64_t repeated_poll_errors_ = 0;
 
   std::atomic<bool> stop_{false};
   std::thread thread_;

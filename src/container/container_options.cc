@@ -34,4 +34,15 @@ Status ContainerOptions::Validate() const {
   return Status();
 }
 
+Result<ContainerOptions> ContainerOptions::FromProperties(const Properties& consumer_properties,
+                                                         std::vector<std::string> topics) {
+  auto consumer = ConsumerOptions::FromProperties(consumer_properties);
+  if (!consumer.ok()) return consumer.status();
+  ContainerOptions options;
+  options.consumer = std::move(*consumer);
+  options.topics = std::move(topics);
+  if (Status s = options.Validate(); !s.ok()) return s;
+  return options;
+}
+
 }  // namespace kclient::container

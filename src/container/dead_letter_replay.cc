@@ -43,6 +43,7 @@ Result<ReplayReport> ReplayDeadLetters(const ReplayOptions& options) {
   Properties consumer_properties = options.properties;
   consumer_properties["enable.auto.commit"] = "false";
   consumer_properties["auto.offset.reset"] = "earliest";
+  consumer_properties["allow.auto.create.topics"] = "false";  // reading must never create the topic
   if (!options.group_id.empty()) consumer_properties["group.id"] = options.group_id;
   auto consumer = Consumer::Create(consumer_properties);
   if (!consumer.ok()) return consumer.status();

@@ -27,6 +27,8 @@
 #include "kclient/container/dead_letter.h"
 #include "kclient/container/retry_topics.h"
 #include "kclient/producer_options.h"
+#include "kclient/properties.h"
+#include "kclient/result.h"
 #include "kclient/status.h"
 #include "kclient/topic_partition.h"
 
@@ -100,6 +102,12 @@ struct ContainerOptions {
 
   /// Checks every field; the message names the one at fault (kLocalInvalidConfig).
   Status Validate() const;
+
+  /// Options for `topics` whose consumer (and, through it, dead-letter producer) is configured by
+  /// Kafka consumer properties (ConsumerOptions::FromProperties; group.id among them); the other
+  /// fields keep their defaults. Fails naming an unknown or invalid property, or as Validate.
+  static Result<ContainerOptions> FromProperties(const Properties& consumer_properties,
+                                                 std::vector<std::string> topics);
 };
 
 }  // namespace kclient::container

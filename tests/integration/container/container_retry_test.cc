@@ -259,5 +259,35 @@ TEST(ContainerRetryTest, RetryTopicsDeliverEachRetryNoEarlierThanDueThenDeadLett
   }));
 }
 
+// A call that returns past listener_deadline_ms failed retriably, even though it said Ok: the
+// record is delivered again, and goes to the dead-letter topic once its attempts are used up.
+TEST(ContainerRetryTest, AListenerPastItsDeadlineFailsRetriably) {
+  auto cluster = StartCluster(1);
+  ASSERT_TRUE(cluster->CreateTopic("slow", 1).ok());
+  ASSERT_TRUE(cluster->CreateTopic("slow-dlt", 1).ok());
+  Produce(*cluster, "slow", 3);
+  ContainerOptions o = Options(*cluster, "slow-group", {"slow"});
+  o.listener_deadline_ms = 100;
+  o.backoff = BackoffPolicy::Fixed(50, 2);
+  CallTimes calls;
+  auto c = StartContainer(o, [&](const ConsumerRecord& r, Acknowledgment) {
+    calls.Add(Id(r));
+    const size_t n = calls.Of(Id(r)).size();
+    // The work itself is slow here: offset 0 once, offset 1 every time.
+    if ((r.offset == 0 && n == 1) || r.offset == 1) std::this_thread::sleep_for(milliseconds(300));
+    return ListenerResult::Ok();
+  });
+  ASSERT_TRUE(c);
+  auto dead = ReadAll(*cluster, "slow-dlt", 1, 1);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].value, "v1");
+  EXPECT_EQ(dead[0].headers.at(std::string(kDltErrorClass)), "ListenerDeadlineExceeded");
+  EXPECT_EQ(dead[0].headers.at(std::string(kAttempts)), "2");
+  ASSERT_TRUE(WaitFor([&] { return Committed(*cluster, "slow-group")[{"slow", 0}] == 3; }));
+  EXPECT_EQ(calls.Of("slow-0@0").size(), 2u);
+  EXPECT_EQ(calls.Of("slow-0@1").size(), 2u);
+  EXPECT_EQ(calls.Of("slow-0@2").size(), 1u);
+}
+
 }  // namespace
 }  // namespace kclient::container::testing

@@ -231,5 +231,19 @@ TEST(ContainerOptionsTest, ValidateNamesTheFieldAtFault) {
   EXPECT_NE(o.Validate().message().find("dead_letter_enabled"), std::string_view::npos);
 }
 
+TEST(ContainerOptionsTest, FromConsumerProperties) {
+  auto o = ContainerOptions::FromProperties(
+      {{"bootstrap.servers", "127.0.0.1:9092"}, {"group.id", "billing"}, {"max.poll.records", "50"}}, {"orders"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->consumer.group_id, "billing");
+  EXPECT_EQ(o->consumer.max_poll_records, 50);
+  EXPECT_EQ(o->topics, (std::vector<std::string>{"orders"}));
+  auto bad = ContainerOptions::FromProperties({{"bootstrap.servers", "x:1"}, {"no.such", "1"}}, {"orders"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("no.such"), std::string_view::npos);
+  auto no_group = ContainerOptions::FromProperties({{"bootstrap.servers", "x:1"}}, {"orders"});
+  EXPECT_FALSE(no_group.ok());
+}
+
 }  // namespace
 }  // namespace kclient::container
