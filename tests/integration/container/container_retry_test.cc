@@ -289,5 +289,74 @@ TEST(ContainerRetryTest, AListenerPastItsDeadlineFailsRetriably) {
   EXPECT_EQ(calls.Of("slow-0@2").size(), 1u);
 }
 
+// A rebalance while a record waits for its redelivery: the revoking member commits only up to
+// that record and forgets its retry; whoever owns the partition next delivers it again. No commit,
+// of either container at any time, passes a record that was not processed.
+TEST(ContainerRetryTest, ARebalanceDuringARetryCommitsUpToTheRecordAndRedeliversIt) {
+  auto cluster = StartCluster(2);
+  ASSERT_TRUE(cluster->CreateTopic("moves", 2).ok());
+  Produce(*cluster, "moves", 40);
+  ContainerOptions o = Options(*cluster, "moves-group", {"moves"});
+  o.ack_mode = AckMode::kRecord;
+  o.backoff = BackoffPolicy::Fixed(3000, 5);
+  Ledger done;
+  std::atomic<int> violations{0};
+  o.on_commit = [&](const OffsetMap& offsets, const Status& s) {
+    for (const auto& [tp, om] : offsets) {
+      if (om.offset > done.FirstMissing(tp)) ++violations;
+    }
+  };
+  CallTimes calls;
+  auto listener = [&](const ConsumerRecord& r, Acknowledgment) {
+    calls.Add(Id(r));
+    if (r.partition == 0 && r.offset == 2 && calls.Of(Id(r)).size() == 1) return ListenerResult::Retriable("first try");
+    done.Add(r.topic_partition(), r.offset);
+    return ListenerResult::Ok();
+  };
+  auto first = StartContainer(o, listener);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(WaitFor([&] { return calls.Of("moves-0@2").size() == 1 && done.FirstMissing({"moves", 1}) > 0; }));
+  auto second = StartContainer(o, listener);
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(WaitFor([&] { return done.Distinct() == 40; }));
+  const auto retried = calls.Of("moves-0@2");
+  ASSERT_EQ(retried.size(), 2u);
+  EXPECT_LT(retried[1] - retried[0], milliseconds(3000)) << "the revoke dropped the pending 3 s backoff";
+  const auto ends = EndOffsets(*cluster, "moves", 2);
+  ASSERT_TRUE(WaitFor([&] { return Committed(*cluster, "moves-group") == ends; }));
+  EXPECT_EQ(violations.load(), 0);
+}
+
+// A batch listener that names the failed record: those before it are done and not delivered
+// again, the failed one is retried, and the partition ends fully committed.
+TEST(ContainerRetryTest, ABatchFailureAtAnIndexRetriesFromThatRecord) {
+  auto cluster = StartCluster(1);
+  ASSERT_TRUE(cluster->CreateTopic("bulk", 1).ok());
+  Produce(*cluster, "bulk", 10);
+  ContainerOptions o = Options(*cluster, "bulk-group", {"bulk"});
+  o.backoff = BackoffPolicy::Fixed(100, 3);
+  std::mutex mu;
+  std::map<int64_t, int> deliveries;
+  bool failed_once = false;
+  auto c = StartContainer(o, BatchListener([&](std::span<const ConsumerRecord> records, std::span<const Acknowledgment>) {
+    std::lock_guard lock(mu);
+    for (size_t i = 0; i < records.size(); ++i) {
+      ++deliveries[records[i].offset];
+      if (records[i].offset == 5 && !failed_once) {
+        failed_once = true;
+        for (size_t j = i + 1; j < records.size(); ++j) ++deliveries[records[j].offset];
+        return ListenerResult::Retriable("row 5 is locked").AtIndex(i);
+      }
+    }
+    return ListenerResult::Ok();
+  }));
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(WaitFor([&] { return Committed(*cluster, "bulk-group")[{"bulk", 0}] == 10; }));
+  std::lock_guard lock(mu);
+  for (int64_t off = 0; off < 5; ++off) EXPECT_EQ(deliveries[off], 1) << off;
+  EXPECT_EQ(deliveries[5], 2);
+  for (int64_t off = 6; off < 10; ++off) EXPECT_GE(deliveries[off], 1) << off;
+}
+
 }  // namespace
 }  // namespace kclient::container::testing

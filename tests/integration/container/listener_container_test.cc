@@ -33,12 +33,16 @@ TEST_P(AckModeTest, StopMidBatchCommitsOnlyWhatIsDoneAndARestartLosesNothing) {
   o.ack_count = 25;
   o.ack_time_ms = 200;
   o.consumer.max_poll_records = 40;
+  Ledger done;  // processed (auto modes) or acknowledged (manual modes)
   std::atomic<int> commits{0};
-  o.on_commit = [&commits](const OffsetMap&, const Status& s) {
+  std::atomic<int> violations{0};  // commits past a record that was not done, at the time
+  o.on_commit = [&](const OffsetMap& offsets, const Status& s) {
     if (s.ok()) ++commits;
+    for (const auto& [tp, om] : offsets) {
+      if (om.offset > done.FirstMissing(tp)) ++violations;
+    }
   };
 
-  Ledger done;              // processed (auto modes) or acknowledged (manual modes)
   std::atomic<int> calls{0};
   std::atomic<bool> crashing{false};
   std::mutex acks_mu;
@@ -103,6 +107,7 @@ TEST_P(AckModeTest, StopMidBatchCommitsOnlyWhatIsDoneAndARestartLosesNothing) {
     EXPECT_LE(offset, done.FirstMissing(tp)) << tp.ToString() << " committed past an unfinished record";
     committed_total += offset;
   }
+  EXPECT_EQ(violations.load(), 0);
   EXPECT_GT(committed_total, 0) << "the first container committed nothing";
   EXPECT_LT(committed_total, kRecords);
   EXPECT_GT(commits.load(), 0);
@@ -221,6 +226,12 @@ TEST(ListenerContainerTest, ConcurrencyWithARebalanceMidRunLosesNothing) {
   o.ack_mode = AckMode::kRecord;
   o.consumer.max_poll_records = 20;
   Ledger seen;
+  std::atomic<int> violations{0};
+  o.on_commit = [&](const OffsetMap& offsets, const Status&) {
+    for (const auto& [tp, om] : offsets) {
+      if (om.offset > seen.FirstMissing(tp)) ++violations;
+    }
+  };
   std::atomic<int> in_second{0};
   auto first = StartContainer(o, [&](const ConsumerRecord& r, Acknowledgment) {
     seen.Add(r.topic_partition(), r.offset);
@@ -243,6 +254,7 @@ TEST(ListenerContainerTest, ConcurrencyWithARebalanceMidRunLosesNothing) {
   const auto ends = EndOffsets(*cluster, "clicks", 6);
   ASSERT_TRUE(WaitFor([&] { return Committed(*cluster, "clicks-group") == ends; }));
   EXPECT_GT(in_second.load(), 0) << "the second container never got a record";
+  EXPECT_EQ(violations.load(), 0) << "a commit passed a record not yet processed";
   ASSERT_TRUE(first->Stop().ok());
   ASSERT_TRUE(second->Stop().ok());
   for (int32_t p = 0; p < 6; ++p) EXPECT_EQ(seen.FirstMissing({"clicks", p}), ends.at({"clicks", p}));
