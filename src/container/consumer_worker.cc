@@ -5,16 +5,13 @@
 #include <string>
 
 #include "container/record_headers.h"
+#include "container/record_parker.h"
 #include "kclient/container/dead_letter.h"
 
 namespace kclient::container {
 namespace {
 
 using std::chrono::milliseconds;
-
-int64_t WallClockMs() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The context of the container whose worker runs on this thread, if any.
 thread_local const ContainerContext* current_context = nullptr;
@@ -289,7 +286,8 @@ ConsumerWorker::Next ConsumerWorker::HandleFailure(const ConsumerRecord& record,
     PauseAt(tp, state, record.offset, Clock::now() + milliseconds(delay));
     return Next::kSkipPartition;
   }
-  Status parked = Park(record, result, attempts, exhausted);
+  Status parked = ParkFailedRecord(context_, record, result, attempts, exhausted,
+                                   std::uniform_real_distribution<double>(0.0, 1.0)(random_));
   if (parked.ok()) {
     state.failing_offset = -1;
     state.attempts = 0;
@@ -302,32 +300,6 @@ ConsumerWorker::Next ConsumerWorker::HandleFailure(const ConsumerRecord& record,
   state.halted = true;
   context_.Halt(HaltedPartition{tp, record.offset, parked});
   return Next::kSkipPartition;
-}
-
-Status ConsumerWorker::Park(const ConsumerRecord& record, const ListenerResult& result, int32_t attempts,
-                            bool exhausted) {
-  const Failure failure{options_.consumer.group_id, result.error_class(), result.message(), attempts};
-  const std::string original_topic = OriginalTopic(record);
-  ProducerRecord parked;
-  if (options_.retry_topics.enabled && !exhausted) {
-    const int64_t delay = options_.retry_topics.backoff.DelayMs(
-        attempts - 1, std::uniform_real_distribution<double>(0.0, 1.0)(random_));
-    // The source partition's records go to the same retry partition, to keep their order.
-    const auto partition = FindIntHeader(record, kDltOriginalPartition).value_or(record.partition);
-    parked = ParkedCopy(record, options_.retry_topics.RetryTopic(original_topic, attempts - 1),
-                        static_cast<int32_t>(partition), failure, WallClockMs() + delay);
-  } else if (!options_.dead_letter_enabled) {
-    return Status(ErrorCode::kLocalIllegalState,
-                  "the record failed " + std::to_string(attempts) + " times and dead-lettering is off");
-  } else {
-    ConsumerRecord as_original = record;  // the resolver sees the source topic, not a retry topic
-    as_original.topic = original_topic;
-    parked = ParkedCopy(record, options_.dead_letter_topic(as_original), std::nullopt, failure, std::nullopt);
-  }
-  if (context_.producer() == nullptr) return Status(ErrorCode::kLocalIllegalState, "no producer to park records");
-  auto written = context_.producer()->SendSync(parked);
-  if (!written.ok()) return written.status().WithContext("writing to " + parked.topic);
-  return Status();
 }
 
 // Seeks `tp` back to `offset` and pauses it, until `until` (never, without one).

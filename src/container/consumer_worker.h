@@ -67,7 +67,6 @@ class ConsumerWorker {
   PartitionState* Deliverable(const TopicPartition& tp);
   Next WaitIfNotDue(const ConsumerRecord& record, PartitionState& state);
   Next HandleFailure(const ConsumerRecord& record, PartitionState& state, const ListenerResult& result);
-  Status Park(const ConsumerRecord& record, const ListenerResult& result, int32_t attempts, bool exhausted);
   void PauseAt(const TopicPartition& tp, PartitionState& state, int64_t offset, std::optional<Clock::time_point> until);
   void Succeeded(const ConsumerRecord& record, PartitionState& state);
   void AfterListenerCall();

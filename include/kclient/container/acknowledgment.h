@@ -12,19 +12,19 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "kclient/topic_partition.h"
 
 namespace kclient::container {
 
-class AckSink;  // internal: where acknowledgements go (src/container/ack_queue.h)
+class AckSink;         // internal: where acknowledgements go (src/container/ack_sink.h)
+class ConsumerWorker;  // internal: the container thread that delivers records
 
 class Acknowledgment {
  public:
-  /// A handle that acknowledges nothing.
+  /// A handle that acknowledges nothing (what listeners get in the automatic ack modes).
   Acknowledgment() = default;
-  Acknowledgment(std::shared_ptr<AckSink> sink, TopicPartition partition, int64_t offset, uint64_t epoch)
-      : sink_(std::move(sink)), partition_(std::move(partition)), offset_(offset), epoch_(epoch) {}
 
   /// Marks the record done. In kManualImmediate mode it is committed promptly by the container
   /// thread (Acknowledge itself never blocks on the broker).
@@ -34,6 +34,10 @@ class Acknowledgment {
   int64_t offset() const { return offset_; }
 
  private:
+  friend class ConsumerWorker;  // hands them out, one per delivered record
+  Acknowledgment(std::shared_ptr<AckSink> sink, TopicPartition partition, int64_t offset, uint64_t epoch)
+      : sink_(std::move(sink)), partition_(std::move(partition)), offset_(offset), epoch_(epoch) {}
+
   std::shared_ptr<AckSink> sink_;
   TopicPartition partition_;
   int64_t offset_ = -1;
