@@ -88,6 +88,7 @@ void ConsumerWorker::Run() {
                                                                : std::function<void()>());
   while (!stop_ && !context_.stop_requested()) {
     if (DrainAcks() && options_.ack_mode == AckMode::kManualImmediate) Commit();
+    ResumeHaltedIfAsked();
     ResumeDue();
     if (policy_.AtTurn(Clock::now())) Commit();
     auto records = consumer_->Poll(std::chrono::ceil<milliseconds>(PollTimeout()));
@@ -140,6 +141,19 @@ void ConsumerWorker::ResumeDue() {
     due.push_back(tp);
   }
   if (!due.empty()) (void)consumer_->Resume(due);
+}
+
+void ConsumerWorker::ResumeHaltedIfAsked() {
+  const uint64_t generation = context_.resume_generation();
+  if (generation == resume_generation_seen_) return;
+  resume_generation_seen_ = generation;
+  for (auto& [tp, state] : partitions_) {
+    if (!state.halted) continue;
+    state.halted = false;
+    state.resume_at = Clock::now();  // ResumeDue resumes it right away
+    context_.ClearHalt(tp);
+    context_.Log(LogLevel::kInfo, "resuming " + tp.ToString() + " after its halt");
+  }
 }
 
 // --- Delivering records -----------------------------------------------------------------------

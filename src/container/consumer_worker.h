@@ -38,6 +38,10 @@ class ConsumerWorker {
   Status Start();
   /// Asks the thread to stop after the listener call in progress (and wakes it from Poll).
   void RequestStop();
+  /// Wakes the thread from Poll, to act on a request at once.
+  void Wake() {
+    if (consumer_) consumer_->Wakeup();
+  }
   /// Whether the thread finished (its last commit and Close done) by `deadline`.
   bool WaitFinished(Clock::time_point deadline);
   /// Joins the thread (waits however long it takes).
@@ -62,6 +66,7 @@ class ConsumerWorker {
   void Run();
   Clock::duration PollTimeout() const;
   void ResumeDue();
+  void ResumeHaltedIfAsked();
   void ProcessEach(const ConsumerRecords& records);
   void ProcessBatch(const ConsumerRecords& records);
   PartitionState* Deliverable(const TopicPartition& tp);
@@ -88,6 +93,7 @@ class ConsumerWorker {
   std::map<TopicPartition, PartitionState> partitions_;
   uint64_t next_epoch_ = 1;
   std::mt19937_64 random_{std::random_device{}()};
+  uint64_t resume_generation_seen_ = 0;
   ErrorCode last_poll_error_ = ErrorCode::kNone;
   int64_t repeated_poll_errors_ = 0;
 

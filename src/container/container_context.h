@@ -37,6 +37,11 @@ class ContainerContext {
   void RequestStop() { stop_requested_ = true; }
   bool stop_requested() const { return stop_requested_; }
 
+  /// Asks every thread to resume its halted partitions; a thread acts when the generation it
+  /// last saw changes.
+  void RequestResumeHalted() { ++resume_generation_; }
+  uint64_t resume_generation() const { return resume_generation_; }
+
   void Log(LogLevel level, const std::string& message) const;
 
   void Halt(const HaltedPartition& halted);
@@ -51,6 +56,7 @@ class ContainerContext {
   std::unique_ptr<Producer> producer_;
   std::set<std::string> retry_topics_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<uint64_t> resume_generation_{0};
 
   mutable std::mutex mu_;
   std::vector<HaltedPartition> halted_;  // GUARDED_BY(mu_)

@@ -183,4 +183,10 @@ std::vector<TopicPartition> ListenerContainer::Assignment() const {
 
 std::vector<HaltedPartition> ListenerContainer::HaltedPartitions() const { return impl_->context.Halted(); }
 
+void ListenerContainer::ResumeHaltedPartitions() {
+  impl_->context.RequestResumeHalted();
+  std::lock_guard lock(impl_->mu);
+  for (auto& w : impl_->workers) w->Wake();
+}
+
 }  // namespace kclient::container

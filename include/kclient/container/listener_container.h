@@ -31,7 +31,8 @@
 // (heartbeats and max.poll.interval.ms are respected) and other partitions keep flowing. After
 // max_attempts, or at once for a non-retriable failure, the record goes to the dead-letter topic.
 // If that publish fails, the partition halts: paused, nothing committed at or past the record,
-// reported by HaltedPartitions() and on_partition_halted (and logged).
+// reported by HaltedPartitions() and on_partition_halted (and logged), until
+// ResumeHaltedPartitions().
 //
 // Thread-safety: Start, Stop and the queries may be called from any thread (Stop also from a
 // listener: it then only asks the threads to stop). The listener runs on the container threads.
@@ -83,6 +84,11 @@ class ListenerContainer {
   std::vector<TopicPartition> Assignment() const;
   /// Partitions halted because a failed record could not be parked.
   std::vector<HaltedPartition> HaltedPartitions() const;
+  /// Once the cause is fixed (the dead-letter topic exists again): every halted partition resumes
+  /// at its record, which is delivered to the listener again (one more attempt; if that fails the
+  /// record is parked at once, or halts again). Returns at once; the threads act at their next
+  /// loop turn.
+  void ResumeHaltedPartitions();
 
  private:
   struct Impl;

@@ -194,9 +194,19 @@ TEST(ContainerRetryTest, AnUnwritableDeadLetterTopicHaltsThePartitionWithoutComm
   ASSERT_EQ(halted.size(), 1u);
   EXPECT_EQ(halted[0].offset, 5);
   EXPECT_EQ((Committed(*cluster, "ledger-group")[{"ledger", 0}]), 5) << "committed up to, not past, the record";
-  ASSERT_TRUE(c->Stop().ok());
-  EXPECT_EQ((Committed(*cluster, "ledger-group")[{"ledger", 0}]), 5);
   for (int64_t off = 6; off < 8; ++off) EXPECT_FALSE(done.Has({"ledger", 0}, off)) << off;
+
+  // The dead-letter topic appears; resumed, the partition parks the record and goes on.
+  ASSERT_TRUE(cluster->CreateTopic("ledger-dlt", 1).ok());
+  c->ResumeHaltedPartitions();
+  ASSERT_TRUE(WaitFor([&] { return Committed(*cluster, "ledger-group")[{"ledger", 0}] == 8; }));
+  EXPECT_TRUE(c->HaltedPartitions().empty());
+  EXPECT_TRUE(done.Has({"ledger", 0}, 7));
+  auto dead = ReadAll(*cluster, "ledger-dlt", 1, 1);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].headers.at(std::string(kDltOriginalOffset)), "5");
+  EXPECT_EQ(dead[0].headers.at(std::string(kAttempts)), "2") << "the halted call, then the one after the resume";
+  ASSERT_TRUE(c->Stop().ok());
 }
 
 TEST(ContainerRetryTest, RetryTopicsDeliverEachRetryNoEarlierThanDueThenDeadLetter) {
