@@ -7,8 +7,8 @@
 // even if it reported success, so the listener must be idempotent (at-least-once delivery asks
 // that anyway). A listener that never returns is not interrupted: its partition and thread stay
 // stuck, and once max.poll.interval.ms passes the consumer leaves the group, so its partitions
-// move to other members. Keep the deadline well below max.poll.interval.ms. A listener may check
-// the deadline itself: the container never calls it for a record past its time.
+// move to other members. Keep the deadline well below max.poll.interval.ms; a listener that can
+// stop early (a bounded call to a dependency) should bound itself below the deadline.
 //
 // Thread-safety: a plain value; the container copies it at Create. The callbacks run on
 // container threads (several at once with concurrency > 1) and must be quick and thread-safe.

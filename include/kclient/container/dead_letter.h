@@ -35,9 +35,10 @@ inline constexpr std::string_view kRetryDueMs = "kclient_retry_due_ms";
 /// Whether `key` is one of the headers above (which a replay or a retry replaces).
 bool IsContainerHeader(std::string_view key);
 
-/// Where a failed record goes: the dead-letter topic for it. The partition is the record's own
-/// (so the dead-letter topic needs at least as many partitions), unless the resolver's caller
-/// says otherwise. Default: "<topic>-dlt".
+/// Where a failed record goes: the dead-letter topic for it (called on the container thread with
+/// the record as read from its source topic). The parked copy is written with the record's key and
+/// no explicit partition, so the producer's partitioner places it and the dead-letter topic may
+/// have any number of partitions. Default: "<topic>-dlt".
 using DeadLetterTopicResolver = std::function<std::string(const ConsumerRecord& record)>;
 
 /// "<record.topic>-dlt".
