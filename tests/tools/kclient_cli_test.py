@@ -2,7 +2,10 @@
 list / delete, and produce from stdin (keys, headers, partition, compression), with what was
 produced read back by kcat, a client we did not write. Failures must exit non-zero with a message.
 
-usage: kclient_cli_test.py KCLIENT_BROKER {topics|produce}   (KCLIENT_CLI names the tool)
+`dlt replay` sends dead letters (written here with the container's headers by `produce -H`) back to
+their original topic, filtered by error class, without the container's headers.
+
+usage: kclient_cli_test.py KCLIENT_BROKER {topics|produce|consume|dlt}   (KCLIENT_CLI names the tool)
 """
 
 import json
@@ -18,7 +21,7 @@ CLI = os.environ.get("KCLIENT_CLI", "kclient")
 
 def cli(broker, *args, input_text=None, check_rc=True):
     sub, rest = args[0], list(args[1:])
-    if sub in ("topics", "groups"):
+    if sub in ("topics", "groups", "dlt"):
         cmd = [CLI, sub, rest[0], "-b", broker.bootstrap, *rest[1:]]
     else:
         cmd = [CLI, sub, "-b", broker.bootstrap, *rest]
@@ -89,5 +92,26 @@ def scenario_consume(broker, _procs):
     check("Group: g1" in described and "events-0" in described and "events-1" in described, described)
 
 
+def scenario_dlt(broker, _procs):
+    cli(broker, "topics", "create", "payments", "payments-dlt", "--partitions", "1")
+    dead = ["-t", "payments-dlt", "-K", "|", "-H", "trace=t1", "-H", "kclient_dlt_original_topic=payments",
+            "-H", "kclient_attempts=3"]
+    cli(broker, "produce", *dead, "-H", "kclient_dlt_error_class=Timeout", input_text="a|late-1\nb|late-2\n")
+    cli(broker, "produce", *dead, "-H", "kclient_dlt_error_class=Invalid", input_text="c|bad-1\n")
+    cli(broker, "produce", "-t", "payments-dlt", input_text="stray\n")  # no original topic: left alone
+    dry = cli(broker, "dlt", "replay", "-t", "payments-dlt", "--dry-run").stdout
+    check("read 4, would replay 3, filtered out 0, without an original topic 1" in dry, dry)
+    out = cli(broker, "dlt", "replay", "-t", "payments-dlt", "--error-class", "Timeout").stdout
+    check("read 4, replayed 2, filtered out 1, without an original topic 1" in out, out)
+    records = kcat_read(broker, "payments", 2)
+    check(sorted((r["key"], r["payload"]) for r in records) == [("a", "late-1"), ("b", "late-2")], records)
+    check(all(r["headers"] == ["trace", "t1"] for r in records), [r["headers"] for r in records])
+    missing = cli(broker, "dlt", "replay", "-t", "no-such-dlt", "--timeout", "5", check_rc=False)
+    check(missing.returncode == 1 and missing.stderr, f"{missing.returncode} {missing.stderr}")
+    usage = run([CLI, "dlt", "replay", "-b", broker.bootstrap], check_rc=False)
+    check(usage.returncode == 2, f"a missing -t is a usage error: {usage.returncode}")
+
+
 if __name__ == "__main__":
-    sys.exit(peerlib.main({"topics": scenario_topics, "produce": scenario_produce, "consume": scenario_consume}))
+    sys.exit(peerlib.main({"topics": scenario_topics, "produce": scenario_produce, "consume": scenario_consume,
+                           "dlt": scenario_dlt}))

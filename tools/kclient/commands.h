@@ -26,6 +26,7 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options);
 
 void AddProduceCommand(CLI::App& app, int* exit_code);
 void AddConsumeCommand(CLI::App& app, int* exit_code);
+void AddDltCommand(CLI::App& app, int* exit_code);
 void AddGroupsCommand(CLI::App& app, int* exit_code);
 void AddTopicsCommand(CLI::App& app, int* exit_code);
 

@@ -5,6 +5,7 @@
 //   kclient consume -b HOST:PORT -t TOPIC [-g GROUP | -p N...] [-o beginning|end|N] [-c N] [-e] [-f FMT]
 //   kclient topics create|delete|list|describe -b HOST:PORT ...
 //   kclient groups list|describe -b HOST:PORT [GROUP...]
+//   kclient dlt replay -b HOST:PORT -t TOPIC-dlt [-g GROUP] [--original-topic T] [--dry-run]
 //
 // Exit status: 0 on success, 1 when Kafka or the client reported an error (explained on stderr),
 // 2 for bad usage.
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   kclient::tool::AddConsumeCommand(app, &code);
   kclient::tool::AddTopicsCommand(app, &code);
   kclient::tool::AddGroupsCommand(app, &code);
+  kclient::tool::AddDltCommand(app, &code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
