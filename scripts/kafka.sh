@@ -48,7 +48,26 @@ POM
   libs_dir "$version"
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A free port below the kernel's ephemeral range: the tests running next to Kafka bind port 0,
+# which the kernel serves from that range, so a port chosen there could be taken between this
+# check and the JVM's bind (it happened in CI: "Address already in use", a dead node).
+free_port() {
+  python3 - <<'PY'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(200):
+    port = random.randint(10000, low - 1)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
+}
 
 write_logging() {
   local dir=$1
@@ -137,6 +156,11 @@ PROPS
   until [ "$(timeout 10 kcat -b "$bootstrap" -L -J 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["brokers"]))' 2>/dev/null || echo 0)" = "$nodes" ]; do
     [ $SECONDS -lt $deadline ] || die "the cluster did not report $nodes brokers within 120 s"
     sleep 0.5
+  done
+  # A node can register and then die (a failed bind): every JVM must still be running.
+  sleep 2
+  for i in $(seq 1 "$nodes"); do
+    kill -0 "$(cat "$dir/node$i/pid")" 2>/dev/null || die "node $i exited during start-up (see $dir/node$i)"
   done
   echo "$bootstrap"
 }
