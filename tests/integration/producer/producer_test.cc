@@ -5,6 +5,7 @@
 // connection (partition_reader.h), not with the code under test.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <map>
 #include <memory>
@@ -69,23 +70,23 @@ ProducerRecord Rec(const std::string& topic, std::optional<std::string> key, std
 // Collects outcomes from callbacks (which run on the sender thread).
 struct Outcomes {
   std::mutex mu;
+  std::condition_variable changed;
   std::vector<Result<RecordMetadata>> results;
   std::atomic<int> done{0};
 
   DeliveryCallback Callback() {
     return [this](const Result<RecordMetadata>& r) {
-      std::lock_guard lock(mu);
-      results.push_back(r);
-      ++done;
+      {
+        std::lock_guard lock(mu);
+        results.push_back(r);
+        ++done;
+      }
+      changed.notify_all();
     };
   }
   bool WaitFor(int n) {
-    const auto deadline = std::chrono::steady_clock::now() + kWait;
-    while (done.load() < n && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::yield();
-      std::this_thread::sleep_for(milliseconds(1));
-    }
-    return done.load() >= n;
+    std::unique_lock lock(mu);
+    return changed.wait_for(lock, kWait, [&] { return done.load() >= n; });
   }
   std::string FirstFailure() {
     std::lock_guard lock(mu);

@@ -20,20 +20,19 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "kclient/admin.h"
 #include "kclient/producer.h"
+#include "eventually.h"
 #include "rdkafka_reader.h"
 #include "target_cluster.h"
 
 namespace kclient {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr int kRecords = 100'000;
 constexpr int kKeys = 1'000;
@@ -70,15 +69,13 @@ int RunScript(const std::string& command, int32_t node) {
 
 // The partition's leader once it has one, or -1 when none shows up in time.
 int32_t WaitForLeader(Admin& admin, const std::string& topic, int32_t partition) {
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (Clock::now() < deadline) {
+  int32_t leader = -1;
+  testing::Eventually([&] {
     auto d = admin.DescribeTopic(topic);
-    if (d.ok() && static_cast<int32_t>(d->partitions.size()) > partition && d->partitions[partition].leader >= 0) {
-      return d->partitions[partition].leader;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // between two looks
-  }
-  return -1;
+    if (d.ok() && static_cast<int32_t>(d->partitions.size()) > partition) leader = d->partitions[partition].leader;
+    return leader >= 0;
+  });
+  return leader;
 }
 
 TEST(RealKafkaFailover, LeaderKilledDuringAnIdempotentProduceLosesAndDuplicatesNothing) {
@@ -111,11 +108,8 @@ TEST(RealKafkaFailover, LeaderKilledDuringAnIdempotentProduceLosesAndDuplicatesN
   for (int i = 0; i < kRecords; ++i) {
     if (i == kKillAfter) {
       // The leader dies with acknowledged records behind it and requests in flight.
-      const auto deadline = Clock::now() + std::chrono::seconds(120);
-      while (done.load() < kAckedBeforeKill && Clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // between two looks
-      }
-      ASSERT_GE(done.load(), kAckedBeforeKill);
+      ASSERT_TRUE(testing::Eventually([&] { return done.load() >= kAckedBeforeKill; }, std::chrono::seconds(120),
+                                      std::chrono::milliseconds(10)));
       ASSERT_EQ(RunScript("kill", victim), 0) << "could not kill node " << victim;
       killed = true;
     }

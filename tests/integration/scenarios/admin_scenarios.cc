@@ -9,7 +9,6 @@
 #include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -17,14 +16,13 @@
 #include "kclient/admin.h"
 #include "kclient/consumer.h"
 #include "kclient/producer.h"
+#include "eventually.h"
 #include "target_cluster.h"
 
 namespace kclient {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-constexpr auto kDeadline = std::chrono::seconds(60);
 
 const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 
@@ -43,16 +41,7 @@ std::unique_ptr<Admin> MakeAdmin() {
   return admin.ok() ? std::move(*admin) : nullptr;
 }
 
-// Kafka's metadata reaches every broker a moment after a change: look until `ok` holds.
-template <typename Check>
-bool Eventually(Check ok) {
-  const auto deadline = Clock::now() + kDeadline;
-  while (!ok()) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(100));  // between two looks
-  }
-  return true;
-}
+using testing::Eventually;  // Kafka's metadata reaches every broker a moment after a change
 
 TEST(AdminScenario, DescribesTheClusterItRunsOn) {
   auto admin = MakeAdmin();
