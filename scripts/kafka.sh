@@ -11,7 +11,7 @@
 #
 # The cache lives outside the repository: ${KCLIENT_CACHE:-~/.cache/kclient}. Three-node clusters
 # use replication factor 3 and min.insync.replicas=2. JVMs get small heaps and the serial GC so
-# that several fit on a 2-core machine.
+# that several fit on a 2-core machine; KAFKA_JVM_OPTS replaces those flags (the benchmarks).
 set -euo pipefail
 
 cache="${KCLIENT_CACHE:-$HOME/.cache/kclient}"
@@ -92,7 +92,8 @@ L4J2
 
 java_opts() {
   local node_dir=$1 cluster_dir=$2
-  echo "-Xmx384m -Xms96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true" \
+  # Tests want small, quick-starting JVMs; benchmarks set KAFKA_JVM_OPTS for a full-speed broker.
+  echo "${KAFKA_JVM_OPTS:--Xmx384m -Xms96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Djava.awt.headless=true" \
        "-Dkafka.logs.dir=$node_dir -Dlog4j.configuration=file:$cluster_dir/log4j.properties" \
        "-Dlog4j2.configurationFile=$cluster_dir/log4j2.properties"
 }

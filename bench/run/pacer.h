@@ -1,0 +1,31 @@
+// Pacer: the intended send times of a fixed-rate run, and waiting for each.
+// Thread-safety: one owner thread.
+#pragma once
+
+#include <time.h>
+
+#include <cstdint>
+
+#include "run/window.h"
+
+namespace kclient::bench {
+
+class Pacer {
+ public:
+  explicit Pacer(int rate) : period_ns_(1000000000 / (rate > 0 ? rate : 1)), start_ns_(SteadyNanos()) {}
+
+  // Sleeps until record `index` is due; returns its intended send time.
+  int64_t WaitFor(long index) const {
+    const int64_t due = start_ns_ + index * period_ns_;
+    const timespec at{static_cast<time_t>(due / 1000000000), static_cast<long>(due % 1000000000)};
+    while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr) != 0) {
+    }
+    return due;
+  }
+
+ private:
+  const int64_t period_ns_;
+  const int64_t start_ns_;
+};
+
+}  // namespace kclient::bench
