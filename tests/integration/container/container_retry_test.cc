@@ -1,11 +1,16 @@
 // Failures in listener containers against the embedded broker: blocking retries wait their
 // backoff (measured by the listener on a steady clock) without holding up other partitions;
 // exhausted and non-retriable records land on the dead-letter topic with the original record and
-// the container's headers; an unwritable dead-letter topic halts the partition without committing
-// past the record; retry topics deliver each retry no earlier than due; dead letters replay to
-// their original topic.
+// the container's headers; a dead-letter topic that is missing or refuses writes halts the
+// partition without committing past the record while the others flow; retry topics deliver each
+// retry no earlier than due; dead letters replay to their original topic.
+#include <algorithm>
+#include <atomic>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "container_test_support.h"
@@ -207,6 +212,191 @@ TEST(ContainerRetryTest, AnUnwritableDeadLetterTopicHaltsThePartitionWithoutComm
   EXPECT_EQ(dead[0].headers.at(std::string(kDltOriginalOffset)), "5");
   EXPECT_EQ(dead[0].headers.at(std::string(kAttempts)), "2") << "the halted call, then the one after the resume";
   ASSERT_TRUE(c->Stop().ok());
+}
+
+// A dead-letter topic that exists but refuses the parked record, as a cluster can: an error on
+// every Produce to it (ACLs, a policy), or a config the cluster cannot satisfy. Partition 1's
+// record at offset 4 fails for good; the partition must stop there (nothing at or past it
+// committed, nothing after it delivered), say so, and leave partitions 0 and 2 flowing.
+struct RefusingDeadLetterTopic {
+  std::unique_ptr<EmbeddedCluster> cluster;
+  std::string topic;
+  std::mutex mu;
+  std::vector<HaltedPartition> reported;  // GUARDED_BY(mu)
+  std::vector<std::string> errors;        // GUARDED_BY(mu): what the container logged as errors
+  Ledger done;
+  std::atomic<int> premature_commits{0};  // commits past a record neither processed nor parked
+  std::atomic<int64_t> highest_commit_of_halted{-1};
+  std::atomic<bool> parking_allowed{false};  // once the topic takes records again
+  std::unique_ptr<ListenerContainer> container;
+
+  static constexpr int32_t kHaltedPartition = 1;
+  static constexpr int64_t kPoison = 4;
+
+  // Starts a cluster with `topic` (3 partitions, 10 records each); `make_dlt` creates and breaks
+  // its dead-letter topic; `tune` adjusts the container's options.
+  void Start(const std::string& name, const std::function<void(EmbeddedCluster&)>& make_dlt,
+             const std::function<void(ContainerOptions&)>& tune) {
+    topic = name;
+    cluster = StartCluster(3, /*auto_create=*/false);
+    ASSERT_TRUE(cluster);
+    ASSERT_TRUE(cluster->CreateTopic(topic, 3).ok());
+    make_dlt(*cluster);
+    ProduceEach(0, 10);
+    ContainerOptions o = Options(*cluster, topic + "-group", {topic});
+    o.ack_mode = AckMode::kBatch;
+    o.consumer.client.allow_auto_create_topics = false;
+    o.producer.client.allow_auto_create_topics = false;
+    o.on_partition_halted = [this](const HaltedPartition& h) {
+      std::lock_guard lock(mu);
+      reported.push_back(h);
+    };
+    o.log = [this](LogLevel level, std::string_view message) {
+      if (level < LogLevel::kError) return;
+      std::lock_guard lock(mu);
+      errors.emplace_back(message);
+    };
+    o.on_commit = [this](const OffsetMap& offsets, const Status& s) {
+      if (!s.ok()) return;
+      for (const auto& [tp, om] : offsets) {
+        const bool halted = tp == TopicPartition{topic, kHaltedPartition};
+        if (halted) highest_commit_of_halted = std::max(highest_commit_of_halted.load(), om.offset);
+        if (halted && parking_allowed) continue;  // the poison record may be parked by now
+        if (om.offset > done.FirstMissing(tp)) ++premature_commits;
+      }
+    };
+    tune(o);
+    container = StartContainer(o, [this](const ConsumerRecord& r, Acknowledgment) {
+      if (r.partition == kHaltedPartition && r.offset == kPoison) {
+        return ListenerResult::NonRetriable("unknown customer", "ValidationError");
+      }
+      done.Add(r.topic_partition(), r.offset);
+      return ListenerResult::Ok();
+    });
+    ASSERT_TRUE(container);
+  }
+
+  // Writes records [first, first + count) to each partition.
+  void ProduceEach(int first, int count) {
+    ProducerOptions po;
+    po.client.bootstrap_servers = cluster->bootstrap_servers();
+    auto producer = Producer::Create(po);
+    ASSERT_TRUE(producer.ok());
+    for (int i = first; i < first + count; ++i) {
+      for (int32_t p = 0; p < 3; ++p) {
+        ASSERT_TRUE((*producer)->SendSync({topic, p, "k", "v" + std::to_string(i), {}, std::nullopt}).ok());
+      }
+    }
+  }
+
+  int64_t CommittedOf(int32_t partition) { return Committed(*cluster, topic + "-group")[{topic, partition}]; }
+
+  // The halt: reported once, logged as an error, the partition committed up to the record and no
+  // further while the others go on, also through records written after the halt.
+  void ExpectHaltedWhileOthersFlow() {
+    ASSERT_TRUE(WaitFor([&] {
+      std::lock_guard lock(mu);
+      return !reported.empty();
+    })) << "the halt is reported";
+    for (int32_t p : {0, 2}) {
+      ASSERT_TRUE(WaitFor([&] { return done.FirstMissing({topic, p}) == 10 && CommittedOf(p) == 10; })) << p;
+    }
+    ASSERT_TRUE(WaitFor([&] { return CommittedOf(kHaltedPartition) == kPoison; }))
+        << "the records before the poison one are committed";
+    ProduceEach(10, 5);
+    for (int32_t p : {0, 2}) {
+      ASSERT_TRUE(WaitFor([&] { return done.FirstMissing({topic, p}) == 15 && CommittedOf(p) == 15; }))
+          << "partition " << p << " keeps flowing";
+    }
+    EXPECT_EQ(CommittedOf(kHaltedPartition), kPoison) << "committed up to the record, not past it";
+    EXPECT_LE(highest_commit_of_halted.load(), kPoison);
+    EXPECT_EQ(premature_commits.load(), 0);
+    for (int64_t off = kPoison; off < 15; ++off) {
+      EXPECT_FALSE(done.Has({topic, kHaltedPartition}, off)) << "delivered past the halt: " << off;
+    }
+    const std::string where = TopicPartition{topic, kHaltedPartition}.ToString();
+    std::lock_guard lock(mu);
+    ASSERT_EQ(reported.size(), 1u);
+    EXPECT_EQ(reported[0].partition, (TopicPartition{topic, kHaltedPartition}));
+    EXPECT_EQ(reported[0].offset, kPoison);
+    EXPECT_FALSE(reported[0].reason.ok());
+    EXPECT_NE(reported[0].reason.ToString().find(topic + "-dlt"), std::string::npos) << reported[0].reason.ToString();
+    const auto halted = container->HaltedPartitions();
+    ASSERT_EQ(halted.size(), 1u);
+    EXPECT_EQ(halted[0].offset, kPoison);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find(where), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("offset 4"), std::string::npos) << errors[0];
+  }
+};
+
+TEST(ContainerRetryTest, ADeadLetterTopicThatRefusesWritesHaltsItsPartitionUntilItAcceptsThemAgain) {
+  RefusingDeadLetterTopic t;
+  FaultHandle refusal;
+  t.Start(
+      "invoices",
+      [&](EmbeddedCluster& cluster) {
+        ASSERT_TRUE(cluster.CreateTopic("invoices-dlt", 1).ok());
+        Fault f;
+        f.api_key = 0;  // Produce
+        f.topic = "invoices-dlt";
+        f.error = ErrorCode::kNotEnoughReplicas;  // retriable: the producer tries until its delivery timeout
+        f.count = -1;
+        auto armed = cluster.InjectFault(f);
+        ASSERT_TRUE(armed.ok()) << armed.status().ToString();
+        refusal = *armed;
+      },
+      [](ContainerOptions&) {});
+  if (::testing::Test::HasFatalFailure()) return;
+  t.ExpectHaltedWhileOthersFlow();
+  if (::testing::Test::HasFatalFailure()) return;
+  EXPECT_TRUE(refusal.fired()) << "the dead-letter publish reached the broker and was refused";
+
+  // The topic takes records again: resumed, the partition parks the record and goes on.
+  t.parking_allowed = true;
+  t.cluster->RemoveFault(refusal);
+  t.container->ResumeHaltedPartitions();
+  ASSERT_TRUE(WaitFor([&] { return t.CommittedOf(RefusingDeadLetterTopic::kHaltedPartition) == 15; }));
+  EXPECT_TRUE(t.container->HaltedPartitions().empty());
+  EXPECT_EQ(t.done.FirstMissing({"invoices", RefusingDeadLetterTopic::kHaltedPartition}), RefusingDeadLetterTopic::kPoison);
+  for (int64_t off = RefusingDeadLetterTopic::kPoison + 1; off < 15; ++off) {
+    EXPECT_TRUE(t.done.Has({"invoices", RefusingDeadLetterTopic::kHaltedPartition}, off)) << off;
+  }
+  auto dead = ReadAll(*t.cluster, "invoices-dlt", 1, 1);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].headers.at(std::string(kDltOriginalPartition)), "1");
+  EXPECT_EQ(dead[0].headers.at(std::string(kDltOriginalOffset)), "4");
+  EXPECT_EQ(dead[0].headers.at(std::string(kDltErrorClass)), "ValidationError");
+  ASSERT_TRUE(t.container->Stop().ok());
+}
+
+// The same with retry topics on, where a non-retriable failure goes straight to the dead-letter
+// topic, and a refusal that is the topic's own config: its max.message.bytes is smaller than any
+// parked record (MESSAGE_TOO_LARGE, not retriable).
+TEST(ContainerRetryTest, ADeadLetterTopicWhoseConfigRefusesTheRecordHaltsThePartitionWithRetryTopicsToo) {
+  RefusingDeadLetterTopic t;
+  t.Start(
+      "refunds",
+      [](EmbeddedCluster& cluster) {
+        ASSERT_TRUE(cluster.CreateTopic("refunds-dlt", 3, 1, {{"max.message.bytes", "100"}}).ok());
+      },
+      [](ContainerOptions& o) {
+        o.retry_topics.enabled = true;
+        o.retry_topics.backoff = BackoffPolicy::Fixed(200, 3);
+      });
+  if (::testing::Test::HasFatalFailure()) return;
+  t.ExpectHaltedWhileOthersFlow();
+  if (::testing::Test::HasFatalFailure()) return;
+  {
+    std::lock_guard lock(t.mu);
+    EXPECT_EQ(t.reported[0].reason.code(), ErrorCode::kMessageTooLarge) << t.reported[0].reason.ToString();
+  }
+  EXPECT_EQ(EndOffsets(*t.cluster, "refunds-dlt", 3),
+            (std::map<TopicPartition, int64_t>{{{"refunds-dlt", 0}, 0}, {{"refunds-dlt", 1}, 0}, {{"refunds-dlt", 2}, 0}}))
+      << "nothing was written to the dead-letter topic";
+  ASSERT_TRUE(t.container->Stop().ok());
+  EXPECT_EQ(t.CommittedOf(RefusingDeadLetterTopic::kHaltedPartition), RefusingDeadLetterTopic::kPoison)
+      << "stopping commits nothing past the record either";
 }
 
 TEST(ContainerRetryTest, RetryTopicsDeliverEachRetryNoEarlierThanDueThenDeadLetter) {
