@@ -96,8 +96,9 @@ struct BrokerDescription {
 /// The cluster as a broker describes it.
 struct ClusterDescription {
   std::string cluster_id;
-  /// The broker a client should send controller requests to; -1 when none is known. In KRaft
-  /// clusters this is any live broker (they forward such requests to the controller, KIP-590).
+  /// The broker a client should send controller requests to: one of `brokers`, or -1 when none
+  /// is known (also when the cluster names a controller it does not describe). In KRaft clusters
+  /// this is any live broker (they forward such requests to the controller, KIP-590).
   int32_t controller_id = -1;
   /// Ordered by id.
   std::vector<BrokerDescription> brokers;

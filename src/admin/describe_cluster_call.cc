@@ -16,9 +16,15 @@ using protocol::MetadataResponse;
 
 constexpr int8_t kBrokerEndpoints = 1;  // DescribeCluster EndpointType: 1 brokers, 2 controllers
 
-void SortBrokers(ClusterDescription* cluster) {
+// Orders the brokers by id, and makes the controller one of them or -1 (none known): a cluster
+// may name a controller it does not describe (librdkafka's mock names broker 0, and its brokers
+// are numbered from 1), which Java's admin client reports as no controller too.
+void Normalize(ClusterDescription* cluster) {
   std::sort(cluster->brokers.begin(), cluster->brokers.end(),
             [](const BrokerDescription& a, const BrokerDescription& b) { return a.id < b.id; });
+  const bool described = std::any_of(cluster->brokers.begin(), cluster->brokers.end(),
+                                     [&](const BrokerDescription& b) { return b.id == cluster->controller_id; });
+  if (!described) cluster->controller_id = -1;
 }
 
 }  // namespace
@@ -55,7 +61,7 @@ void DescribeClusterCall::OnDescribeCluster(const Status& status, DescribeCluste
   for (auto& b : response.brokers) {
     cluster_.brokers.push_back(BrokerDescription{b.broker_id, std::move(b.host), b.port, std::move(b.rack)});
   }
-  SortBrokers(&cluster_);
+  Normalize(&cluster_);
   Finish();
 }
 
@@ -66,7 +72,7 @@ void DescribeClusterCall::OnMetadata(const Status& status, MetadataResponse& res
   for (auto& b : response.brokers) {
     cluster_.brokers.push_back(BrokerDescription{b.node_id, std::move(b.host), b.port, std::move(b.rack)});
   }
-  SortBrokers(&cluster_);
+  Normalize(&cluster_);
   Finish();
 }
 

@@ -55,10 +55,24 @@ TEST(AdminScenario, DescribesTheClusterItRunsOn) {
     EXPECT_EQ(cluster->brokers[i].host, "127.0.0.1");
     EXPECT_NE(Bootstrap().find(":" + std::to_string(cluster->brokers[i].port)), std::string::npos);
   }
+  // The controller is one of the brokers described, or -1 when the cluster names none of them.
+  const bool described = std::any_of(cluster->brokers.begin(), cluster->brokers.end(),
+                                     [&](const BrokerDescription& b) { return b.id == cluster->controller_id; });
+  EXPECT_TRUE(described || cluster->controller_id == -1) << "controller " << cluster->controller_id;
+}
+
+TEST(AdminScenario, NamesItsController) {
+  KCLIENT_SKIP_UNLESS(testing::Capability::kController);
+  auto admin = MakeAdmin();
+  ASSERT_TRUE(admin);
+  auto cluster = admin->DescribeCluster();
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   EXPECT_GE(cluster->controller_id, 1);
+  EXPECT_LE(cluster->controller_id, Brokers());
 }
 
 TEST(AdminScenario, CreatesGrowsDescribesAndDeletesATopic) {
+  KCLIENT_SKIP_UNLESS(testing::Capability::kTopicAdministration);
   auto admin = MakeAdmin();
   ASSERT_TRUE(admin);
   const std::string topic = Unique("admin-topic");
@@ -105,6 +119,7 @@ TEST(AdminScenario, CreatesGrowsDescribesAndDeletesATopic) {
 }
 
 TEST(AdminScenario, ReportsAConsumerGroupsLagListingAndMembers) {
+  KCLIENT_SKIP_UNLESS(testing::Capability::kGroupAdministration);  // lag starts from DescribeGroups
   auto admin = MakeAdmin();
   ASSERT_TRUE(admin);
   const std::string topic = Unique("admin-lag");
