@@ -11,6 +11,7 @@
 #include "kclient/admin.h"
 #include "kclient/consumer.h"
 #include "kclient/producer.h"
+#include "run/latency_slots.h"
 #include "run/pacer.h"
 #include "run/runs.h"
 #include "run/window.h"
@@ -67,6 +68,21 @@ const std::array<std::string, 1000>& Keys() {
   return keys;
 }
 
+// Produces records [from, to) of the workload as fast as the producer takes them.
+void ProduceRange(Producer& producer, const Workload& w, long from, long to, std::atomic<long>* failures) {
+  const std::vector<std::string> values = MakeValues(w.value_size);
+  ProducerRecord record;
+  record.topic = w.topic;
+  record.value = values[0];
+  for (long i = from; i < to; ++i) {
+    record.value = ValueFor(values, i);  // same size: copied into the existing capacity
+    if (w.keyed) record.key = Keys()[static_cast<size_t>(i % 1000)];
+    producer.Produce(record, [failures](const Result<RecordMetadata>& r) {
+      if (!r.ok()) failures->fetch_add(1, std::memory_order_relaxed);
+    });
+  }
+}
+
 }  // namespace
 
 bool CreateTopic(const Workload& w) {
@@ -104,15 +120,7 @@ bool FillTopic(const Workload& w) {
   auto producer = MakeProducer(fill);
   if (!producer) return false;
   std::atomic<long> failures{0};
-  ProducerRecord record;
-  record.topic = w.topic;
-  record.value = std::string(static_cast<size_t>(w.value_size), 'v');
-  for (long i = 0; i < w.records; ++i) {
-    if (w.keyed) record.key = Keys()[static_cast<size_t>(i % 1000)];
-    producer->Produce(record, [&failures](const Result<RecordMetadata>& r) {
-      if (!r.ok()) failures.fetch_add(1, std::memory_order_relaxed);
-    });
-  }
+  ProduceRange(*producer, w, 0, w.records, &failures);
   const bool flushed = producer->Flush().ok();
   (void)producer->Close();
   return flushed && failures.load() == 0;
@@ -123,20 +131,11 @@ Measurement KclientProduce(const Workload& w) {
   auto producer = MakeProducer(w);
   if (!producer) return m;
   std::atomic<long> failures{0};
-  ProducerRecord record;
-  record.topic = w.topic;
-  record.value = std::string(static_cast<size_t>(w.value_size), 'v');
-  const auto produce = [&](long i) {
-    if (w.keyed) record.key = Keys()[static_cast<size_t>(i % 1000)];
-    producer->Produce(record, [&failures](const Result<RecordMetadata>& r) {
-      if (!r.ok()) failures.fetch_add(1, std::memory_order_relaxed);
-    });
-  };
-  for (long i = 0; i < w.warmup; ++i) produce(i);
+  ProduceRange(*producer, w, 0, w.warmup, &failures);
   (void)producer->Flush();
   MeasureWindow window;
   window.Start();
-  for (long i = w.warmup; i < w.warmup + w.records; ++i) produce(i);
+  ProduceRange(*producer, w, w.warmup, w.warmup + w.records, &failures);
   (void)producer->Flush();
   window.Stop(&m);
   m.records = w.records;
@@ -171,73 +170,53 @@ Measurement KclientLatency(const Workload& w) {
   auto producer = MakeProducer(w);
   auto consumer = MakeAssignedConsumer(w);
   if (!producer || !consumer) return m;
-  const long total = w.warmup + w.records;
-  std::vector<int64_t> intended(static_cast<size_t>(total), 0);
-  std::vector<int64_t> acked(static_cast<size_t>(total), -1);
-  std::vector<int64_t> consumed(static_cast<size_t>(total), -1);
+  LatencySlots slots(w.warmup + w.records);
   std::atomic<long> failures{0};
-
-  std::atomic<bool> stop{false};
-  std::atomic<bool> read_all{false};
-  std::thread reader([&] {
+  std::thread reader([&, deadline = LatencyRunDeadline(w)] {
     long seen = 0;
-    while (seen < total && !stop.load()) {
+    while (seen < slots.total() && std::chrono::steady_clock::now() < deadline) {
       auto records = consumer->Poll(milliseconds(100));
       if (!records.ok()) continue;
       const int64_t now = SteadyNanos();
       for (const ConsumerRecord& r : *records) {
-        if (!r.value || r.value->size() < 16) continue;
-        const long index = static_cast<long>(ValueStamp(r.value->data() + 8));
-        if (index >= 0 && index < total) consumed[static_cast<size_t>(index)] = now - ValueStamp(r.value->data());
-        ++seen;
+        if (r.value) slots.Consumed(r.value->data(), r.value->size(), now);
       }
+      seen += static_cast<long>(records->size());
     }
-    read_all.store(seen >= total);
   });
 
-  // The callback indexes the record's slots: two words, small enough for std::function to
-  // hold without allocating.
-  struct Slots {
-    std::vector<int64_t>* intended;
-    std::vector<int64_t>* acked;
+  // What the delivery callback needs, behind one pointer: with the index, two words, which
+  // std::function holds without allocating.
+  struct Outcomes {
+    LatencySlots* slots;
     std::atomic<long>* failures;
-  } slots{&intended, &acked, &failures};
+  } outcomes{&slots, &failures};
   ProducerRecord record;
   record.topic = w.topic;
-  std::string value(static_cast<size_t>(std::max(w.value_size, 16)), 'v');
+  const std::vector<std::string> values = MakeValues(std::max(w.value_size, 16));
+  std::string value = values[0];
   Pacer pacer(w.rate);
   MeasureWindow window;
-  for (long i = 0; i < total; ++i) {
+  for (long i = 0; i < slots.total(); ++i) {
     if (i == w.warmup) window.Start();
-    const int64_t due = pacer.WaitFor(i);
-    intended[static_cast<size_t>(i)] = due;
-    StampValue(&value, due, i);
+    value = ValueFor(values, i);
+    slots.Intend(i, pacer.WaitFor(i), &value);
     record.value = value;
     if (w.keyed) record.key = Keys()[static_cast<size_t>(i % 1000)];
-    const Slots* s = &slots;
-    producer->Produce(record, [s, i](const Result<RecordMetadata>& r) {
-      if (!r.ok()) {
-        s->failures->fetch_add(1, std::memory_order_relaxed);
-        return;
+    producer->Produce(record, [o = &outcomes, i](const Result<RecordMetadata>& r) {
+      if (r.ok()) {
+        o->slots->Acked(i, SteadyNanos());
+      } else {
+        o->failures->fetch_add(1, std::memory_order_relaxed);
       }
-      (*s->acked)[static_cast<size_t>(i)] = SteadyNanos() - (*s->intended)[static_cast<size_t>(i)];
     });
   }
   (void)producer->Flush();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline && !read_all.load()) {
-    std::this_thread::sleep_for(milliseconds(20));  // waiting for the reader thread to finish
-  }
-  stop.store(true);
   reader.join();
   window.Stop(&m);
   m.records = w.records;
   m.failures = failures.load();
-  for (long i = w.warmup; i < total; ++i) {
-    const auto at = static_cast<size_t>(i);
-    if (acked[at] >= 0) m.ack_latency_ns.push_back(acked[at]);
-    if (consumed[at] >= 0) m.e2e_latency_ns.push_back(consumed[at]);
-  }
+  slots.Collect(w.warmup, &m);
   (void)consumer->Close();
   (void)producer->Close();
   return m;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "run/latency_slots.h"
 #include "run/pacer.h"
 #include "run/runs.h"
 #include "run/window.h"
@@ -24,10 +25,8 @@ using Settings = std::vector<std::pair<std::string, std::string>>;
 // Delivery reports land here (the handle's opaque).
 struct Deliveries {
   std::atomic<long> failures{0};
-  // Latency runs: the intended send time and acknowledgement latency of each record index (the
-  // message's opaque).
-  const std::vector<int64_t>* intended = nullptr;
-  std::vector<int64_t>* acked = nullptr;
+  // Latency runs: where acknowledgements are recorded, by record index (the message's opaque).
+  LatencySlots* slots = nullptr;
 };
 
 void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
@@ -36,10 +35,7 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     d->failures.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (d->acked != nullptr) {
-    const auto index = reinterpret_cast<uintptr_t>(m->_private);
-    (*d->acked)[index] = SteadyNanos() - (*d->intended)[index];
-  }
+  if (d->slots != nullptr) d->slots->Acked(static_cast<long>(reinterpret_cast<uintptr_t>(m->_private)), SteadyNanos());
 }
 
 rd_kafka_t* NewHandle(rd_kafka_type_t type, const Settings& settings, Deliveries* deliveries) {
@@ -140,10 +136,10 @@ Measurement LibrdkafkaProduce(const Workload& w) {
   Deliveries deliveries;
   ProducerHandle producer(w, &deliveries);
   if (producer.rk == nullptr) return m;
-  const std::string value(static_cast<size_t>(w.value_size), 'v');
+  const std::vector<std::string> values = MakeValues(w.value_size);
   const auto produce = [&](long i) {
     const std::string key = w.keyed ? Key(i) : std::string();
-    producer.Produce(value, w.keyed ? &key : nullptr, nullptr, &deliveries);
+    producer.Produce(ValueFor(values, i), w.keyed ? &key : nullptr, nullptr, &deliveries);
     if ((i & 1023) == 0) rd_kafka_poll(producer.rk, 0);
   };
   for (long i = 0; i < w.warmup; ++i) produce(i);
@@ -184,13 +180,9 @@ Measurement LibrdkafkaConsume(const Workload& w) {
 
 Measurement LibrdkafkaLatency(const Workload& w) {
   Measurement m;
-  const long total = w.warmup + w.records;
-  std::vector<int64_t> intended(static_cast<size_t>(total), 0);
-  std::vector<int64_t> acked(static_cast<size_t>(total), -1);
-  std::vector<int64_t> consumed(static_cast<size_t>(total), -1);
+  LatencySlots slots(w.warmup + w.records);
   Deliveries deliveries;
-  deliveries.intended = &intended;
-  deliveries.acked = &acked;
+  deliveries.slots = &slots;
   ProducerHandle producer(w, &deliveries);
   rd_kafka_t* consumer = NewAssignedConsumer(w);
   if (producer.rk == nullptr || consumer == nullptr) {
@@ -204,52 +196,39 @@ Measurement LibrdkafkaLatency(const Workload& w) {
   std::thread reporter([&] {
     while (!stop.load()) rd_kafka_poll(producer.rk, 50);
   });
-  std::atomic<bool> read_all{false};
-  std::thread reader([&] {
+  std::thread reader([&, deadline = LatencyRunDeadline(w)] {
     long seen = 0;
-    while (seen < total && !stop.load()) {
+    while (seen < slots.total() && std::chrono::steady_clock::now() < deadline) {
       rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer, 100);
       if (message == nullptr) continue;
-      if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR && message->len >= 16) {
-        const int64_t now = SteadyNanos();
-        const auto* bytes = static_cast<const char*>(message->payload);
-        const long index = static_cast<long>(ValueStamp(bytes + 8));
-        if (index >= 0 && index < total) consumed[static_cast<size_t>(index)] = now - ValueStamp(bytes);
+      if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        slots.Consumed(static_cast<const char*>(message->payload), message->len, SteadyNanos());
         ++seen;
       }
       rd_kafka_message_destroy(message);
     }
-    read_all.store(seen >= total);
   });
 
-  std::string value(static_cast<size_t>(std::max(w.value_size, 16)), 'v');
+  const std::vector<std::string> values = MakeValues(std::max(w.value_size, 16));
+  std::string value = values[0];
   Pacer pacer(w.rate);
   MeasureWindow window;
-  for (long i = 0; i < total; ++i) {
+  for (long i = 0; i < slots.total(); ++i) {
     if (i == w.warmup) window.Start();
-    const int64_t due = pacer.WaitFor(i);
-    intended[static_cast<size_t>(i)] = due;
-    StampValue(&value, due, i);
+    value = ValueFor(values, i);
+    slots.Intend(i, pacer.WaitFor(i), &value);
     const std::string key = w.keyed ? Key(i) : std::string();
     producer.Produce(value, w.keyed ? &key : nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(i)),
                      &deliveries);
   }
   rd_kafka_flush(producer.rk, 60000);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline && !read_all.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // waiting for the reader thread to finish
-  }
-  stop.store(true);
   reader.join();
+  stop.store(true);
   reporter.join();
   window.Stop(&m);
   m.records = w.records;
   m.failures = deliveries.failures.load();
-  for (long i = w.warmup; i < total; ++i) {
-    const auto at = static_cast<size_t>(i);
-    if (acked[at] >= 0) m.ack_latency_ns.push_back(acked[at]);
-    if (consumed[at] >= 0) m.e2e_latency_ns.push_back(consumed[at]);
-  }
+  slots.Collect(w.warmup, &m);
   CloseConsumer(consumer);
   return m;
 }

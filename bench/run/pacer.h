@@ -4,6 +4,7 @@
 
 #include <time.h>
 
+#include <chrono>
 #include <cstdint>
 
 #include "run/window.h"
@@ -27,5 +28,12 @@ class Pacer {
   const int64_t period_ns_;
   const int64_t start_ns_;
 };
+
+// When a latency run's reader gives up waiting for its records: the schedule's length, plus a
+// minute for a slow broker.
+inline std::chrono::steady_clock::time_point LatencyRunDeadline(const Workload& w) {
+  const long total = w.warmup + w.records;
+  return std::chrono::steady_clock::now() + std::chrono::seconds(total / (w.rate > 0 ? w.rate : 1) + 60);
+}
 
 }  // namespace kclient::bench

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,21 @@ struct Measurement {
   std::vector<int64_t> ack_latency_ns;  // latency runs: intended send time -> acknowledgement
   std::vector<int64_t> e2e_latency_ns;  // latency runs: intended send time -> consumed
 };
+
+// The values a run sends, made before it starts: record i sends values[i % 1024]. Random capital
+// letters from a fixed seed, as Kafka's ProducerPerformance fills its payload, so codecs see
+// data about as compressible as text (lz4 ~1.6x) rather than one repeated byte.
+inline std::vector<std::string> MakeValues(int value_size) {
+  std::mt19937 rng(42);
+  std::vector<std::string> values(1024, std::string(static_cast<size_t>(value_size), 'A'));
+  for (std::string& v : values) {
+    for (char& c : v) c = static_cast<char>('A' + rng() % 26);
+  }
+  return values;
+}
+inline const std::string& ValueFor(const std::vector<std::string>& values, long i) {
+  return values[static_cast<size_t>(i % static_cast<long>(values.size()))];
+}
 
 // The first 16 bytes of a latency run's values: the intended send time, in steady-clock
 // nanoseconds of the (single) process that produces and consumes, then the record's index.
