@@ -40,7 +40,9 @@ ErrorCode CheckLeaderEpoch(const PartitionState& p, int32_t current_leader_epoch
 int32_t StoredLeaderEpoch(const PartitionLog& log, size_t index);
 
 // Kafka's effective ISR floor for acks=all: min.insync.replicas, capped at the replication
-// factor (Partition.effectiveMinIsr).
+// factor (Partition.effectiveMinIsr, Kafka 3.7+ via KAFKA-15583; before 3.7 there was no cap, and
+// a topic with fewer replicas than min.insync.replicas refused every acks=all write). Kafka never
+// rejects such a topic config, at creation or later.
 int32_t EffectiveMinIsr(const TopicPolicy& policy, const PartitionState& p);
 
 // Whether topic configs name `value` in a comma-separated list (cleanup.policy).

@@ -14,7 +14,8 @@
 //   4. acks is -1, 0 or 1: INVALID_REQUIRED_ACKS.
 //   5. not an internal topic: INVALID_TOPIC_EXCEPTION; this broker leads: NOT_LEADER_OR_FOLLOWER
 //      (with the current leader from v10, KIP-951); acks=-1 needs an ISR of at least
-//      min(min.insync.replicas, replication factor): NOT_ENOUGH_REPLICAS.
+//      min(min.insync.replicas, replication factor): NOT_ENOUGH_REPLICAS, and nothing is written
+//      (Partition.effectiveMinIsr; the cap is Kafka 3.7's, KAFKA-15583).
 //   6. base offset 0 (INVALID_RECORD), size within max.message.bytes (MESSAGE_TOO_LARGE), CRC32C
 //      (CORRUPT_MESSAGE), a known codec (Kafka's CompressionType.forId throws an
 //      IllegalArgumentException, which surfaces as UNKNOWN_SERVER_ERROR).
@@ -31,7 +32,10 @@
 // the producer's max timestamp was not its records' maximum (LogValidator's setMaxTimestamp).
 //
 // Replicas share the leader's log in-process, so an append is on every in-sync replica at once:
-// the high watermark moves to the log end and acks=-1 answers immediately. acks=0 gets no answer;
+// the high watermark moves to the log end and acks=-1 answers immediately. Not modelled: Kafka
+// 3.7+ holds the high watermark while the ISR is below the effective min ISR (the "strict min
+// ISR" of maybeIncrementLeaderHW), so an acks=0/1 write to such a partition stays invisible to
+// consumers until a follower rejoins; here it is visible at once. acks=0 gets no answer;
 // if any partition failed the connection is closed instead, as Kafka does, so the producer
 // notices.
 //

@@ -14,6 +14,7 @@
 
 #include "blocking_client.h"
 #include "kclient/embedded_cluster.h"
+#include "protocol/messages/create_topics.h"
 #include "protocol/messages/delete_records.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/init_producer_id.h"
@@ -384,6 +385,124 @@ TEST(DataPlaneProtocolTest, ProduceAddressingLeadershipAndAcks) {
   // Versions 0-2 are advertised (for librdkafka) but refused, by closing the connection.
   auto old = Connect(*cluster, *leader);
   EXPECT_FALSE(Produce(*old, "led", 0, Batch({}), /*version=*/2).status.ok());
+}
+
+// ---- min.insync.replicas ---------------------------------------------------------------------
+//
+// Since Kafka 3.7 (KAFKA-15583) Partition.appendRecordsToLeader refuses acks=all when the ISR is
+// smaller than the effective min ISR, min(min.insync.replicas, replication factor); before 3.7 the
+// setting was not capped, so a topic with fewer replicas than min.insync.replicas refused every
+// acks=all write. Topic creation never compares the two (the config is only checked to be >= 1).
+
+std::unique_ptr<EmbeddedCluster> StartClusterWithMinIsr(int brokers, int32_t min_insync_replicas) {
+  EmbeddedClusterOptions options;
+  options.brokers = brokers;
+  options.min_insync_replicas = min_insync_replicas;
+  auto started = EmbeddedCluster::Start(options);
+  EXPECT_TRUE(started.ok()) << started.status().ToString();
+  return started.ok() ? std::move(started.value()) : nullptr;
+}
+
+// CreateTopics over the wire with min.insync.replicas set and, when `replicas` is not empty, one
+// partition on those brokers; the topic's error code.
+int16_t CreateTopicWithMinIsr(BlockingClient& c, const std::string& name, int16_t replication_factor,
+                              const std::string& min_insync_replicas, std::vector<int32_t> replicas = {}) {
+  kp::CreateTopicsRequest req;
+  auto& t = req.topics.emplace_back();
+  t.name = name;
+  t.num_partitions = replicas.empty() ? 1 : -1;
+  t.replication_factor = replicas.empty() ? replication_factor : -1;
+  if (!replicas.empty()) {
+    auto& a = t.assignments.emplace_back();
+    a.partition_index = 0;
+    a.broker_ids = std::move(replicas);
+  }
+  auto& config = t.configs.emplace_back();
+  config.name = "min.insync.replicas";
+  config.value = min_insync_replicas;
+  kp::CreateTopicsResponse resp;
+  EXPECT_TRUE(c.RoundTrip(req, 7, &resp).ok());
+  EXPECT_EQ(resp.topics.size(), 1u);
+  return resp.topics.empty() ? int16_t{-1} : resp.topics[0].error_code;
+}
+
+TEST(DataPlaneProtocolTest, MinInsyncReplicasAboveTheReplicationFactorIsCappedAtIt) {
+  auto cluster = StartClusterWithMinIsr(3, /*min_insync_replicas=*/2);
+  ASSERT_NE(cluster, nullptr);
+  auto admin = Connect(*cluster, 1);
+
+  // Accepted, as Kafka accepts it: one replica, min.insync.replicas 2 (set, and the default).
+  ASSERT_EQ(CreateTopicWithMinIsr(*admin, "rf1-min2", 1, "2"), 0);
+  ASSERT_TRUE(cluster->CreateTopic("rf1-default", 1, 1).ok());
+  for (const std::string topic : {"rf1-min2", "rf1-default"}) {
+    auto leader = cluster->LeaderOf(topic, 0);
+    ASSERT_TRUE(leader.ok());
+    auto c = Connect(*cluster, *leader);
+    // The effective min ISR is 1: the leader alone satisfies acks=all, and acks=1.
+    auto all = Produce(*c, topic, 0, Batch({}), 9, /*acks=*/-1);
+    EXPECT_EQ(all.partition.error_code, 0) << topic;
+    EXPECT_EQ(all.partition.base_offset, 0) << topic;
+    auto one = Produce(*c, topic, 0, Batch({}), 9, /*acks=*/1);
+    EXPECT_EQ(one.partition.error_code, 0) << topic;
+    EXPECT_EQ(one.partition.base_offset, 3) << topic;
+    EXPECT_EQ(Latest(*c, topic), 6) << topic;
+  }
+
+  // The cap does not waive the check: two replicas and min.insync.replicas 3 still need both.
+  ASSERT_EQ(CreateTopicWithMinIsr(*admin, "rf2-min3", -1, "3", {2, 3}), 0);
+  auto leader = cluster->LeaderOf("rf2-min3", 0);
+  ASSERT_TRUE(leader.ok());
+  ASSERT_EQ(*leader, 2);
+  auto c = Connect(*cluster, 2);
+  EXPECT_EQ(Produce(*c, "rf2-min3", 0, Batch({}), 9, -1).partition.error_code, 0);
+  ASSERT_TRUE(cluster->StopBroker(3).ok());
+  auto refused = Produce(*c, "rf2-min3", 0, Batch({}), 9, -1);
+  EXPECT_EQ(refused.partition.error_code, Code(ErrorCode::kNotEnoughReplicas));
+  EXPECT_EQ(refused.partition.base_offset, -1);
+  EXPECT_EQ(Latest(*c, "rf2-min3"), 3);  // nothing was appended
+  EXPECT_EQ(Produce(*c, "rf2-min3", 0, Batch({}), 9, 1).partition.base_offset, 3);
+  ASSERT_TRUE(cluster->StartBroker(3).ok());
+  auto again = Produce(*c, "rf2-min3", 0, Batch({}), 9, -1);
+  EXPECT_EQ(again.partition.error_code, 0);
+  EXPECT_EQ(again.partition.base_offset, 6);
+}
+
+TEST(DataPlaneProtocolTest, AcksAllIsRefusedOnceTheIsrShrinksBelowMinInsyncReplicas) {
+  auto cluster = StartClusterWithMinIsr(3, /*min_insync_replicas=*/2);
+  ASSERT_NE(cluster, nullptr);
+  ASSERT_TRUE(cluster->CreateTopic("shrinking", 1, 3).ok());
+  auto leader = cluster->LeaderOf("shrinking", 0);
+  ASSERT_TRUE(leader.ok());
+  std::vector<int32_t> followers;
+  for (int32_t id : cluster->broker_ids()) {
+    if (id != *leader) followers.push_back(id);
+  }
+  ASSERT_EQ(followers.size(), 2u);
+  auto c = Connect(*cluster, *leader);
+
+  // ISR 3, then 2: at or above min.insync.replicas.
+  EXPECT_EQ(Produce(*c, "shrinking", 0, Batch({}), 9, -1).partition.base_offset, 0);
+  ASSERT_TRUE(cluster->StopBroker(followers[0]).ok());
+  EXPECT_EQ(Produce(*c, "shrinking", 0, Batch({}), 9, -1).partition.base_offset, 3);
+
+  // ISR 1: acks=all is refused before anything is written; acks=1 is not affected.
+  ASSERT_TRUE(cluster->StopBroker(followers[1]).ok());
+  for (int16_t version : {int16_t{3}, int16_t{9}, int16_t{13}}) {
+    const Uuid id = TopicId(*c, "shrinking");
+    auto refused = Produce(*c, "shrinking", 0, Batch({}), version, -1, version >= 13 ? &id : nullptr);
+    EXPECT_EQ(refused.partition.error_code, Code(ErrorCode::kNotEnoughReplicas)) << "v" << version;
+    EXPECT_EQ(refused.partition.base_offset, -1) << "v" << version;
+  }
+  EXPECT_EQ(Latest(*c, "shrinking"), 6);
+  auto relaxed = Produce(*c, "shrinking", 0, Batch({}), 9, /*acks=*/1);
+  EXPECT_EQ(relaxed.partition.error_code, 0);
+  EXPECT_EQ(relaxed.partition.base_offset, 6);
+
+  // A follower back in sync makes acks=all succeed again.
+  ASSERT_TRUE(cluster->StartBroker(followers[1]).ok());
+  auto again = Produce(*c, "shrinking", 0, Batch({}), 9, -1);
+  EXPECT_EQ(again.partition.error_code, 0);
+  EXPECT_EQ(again.partition.base_offset, 9);
 }
 
 // ---- Idempotent producers -------------------------------------------------------------------
