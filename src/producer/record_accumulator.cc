@@ -63,7 +63,7 @@ std::unique_ptr<ProducerBatch> RecordAccumulator::NewBatch(PartitionQueue* queue
   const uint64_t id = next_batch_id_.fetch_add(1);
   {
     std::lock_guard lock(incomplete_mu_);
-    incomplete_.insert(id);
+    incomplete_.insert(std::upper_bound(incomplete_.begin(), incomplete_.end(), id), id);
   }
   batch->Reset(queue, id, SteadyClock::now(), reserved);
   return batch;
@@ -71,7 +71,7 @@ std::unique_ptr<ProducerBatch> RecordAccumulator::NewBatch(PartitionQueue* queue
 
 bool RecordAccumulator::WaitForCompletion(uint64_t id, SteadyClock::time_point deadline) {
   std::unique_lock lock(incomplete_mu_);
-  return completed_.wait_until(lock, deadline, [&] { return incomplete_.empty() || *incomplete_.begin() > id; });
+  return completed_.wait_until(lock, deadline, [&] { return incomplete_.empty() || incomplete_.front() > id; });
 }
 
 void RecordAccumulator::Close() {
@@ -89,7 +89,7 @@ PartitionQueue* RecordAccumulator::Queue(const std::string& topic, int32_t parti
 }
 
 RecordAccumulator::ReadyResult RecordAccumulator::Ready(
-    SteadyClock::time_point now, const std::function<int32_t(const PartitionQueue&)>& leader_of, bool send_now) {
+    SteadyClock::time_point now, util::FunctionRef<int32_t(const PartitionQueue&)> leader_of, bool send_now) {
   ReadyResult result;
   // Threads waiting for memory can only go on once batches are sent: send what there is.
   send_now = send_now || flushing() || pool_.waiters() > 0;
@@ -117,7 +117,7 @@ RecordAccumulator::ReadyResult RecordAccumulator::Ready(
 }
 
 std::unique_ptr<ProducerBatch> RecordAccumulator::TakeFront(PartitionQueue* queue,
-                                                            const std::function<bool(const ProducerBatch&)>& accept) {
+                                                            util::FunctionRef<bool(const ProducerBatch&)> accept) {
   std::lock_guard lock(queue->mu);
   if (queue->batches.empty() || !accept(*queue->batches.front())) return nullptr;
   std::unique_ptr<ProducerBatch> batch = std::move(queue->batches.front());
@@ -189,7 +189,8 @@ void RecordAccumulator::Recycle(std::unique_ptr<ProducerBatch> batch) {
   }
   {
     std::lock_guard lock(incomplete_mu_);
-    incomplete_.erase(id);
+    const auto it = std::lower_bound(incomplete_.begin(), incomplete_.end(), id);
+    if (it != incomplete_.end() && *it == id) incomplete_.erase(it);
   }
   completed_.notify_all();
 }

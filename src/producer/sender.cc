@@ -287,11 +287,12 @@ void Sender::SendProduce(int32_t node, std::vector<std::unique_ptr<ProducerBatch
   request.acks = static_cast<int16_t>(options_.acks);
   request.timeout_ms = options_.client.request_timeout_ms;
   bool all_ids_known = true;
-  std::map<std::string, size_t> topic_index;
   for (auto& batch : batches) {
     const std::string& topic = batch->queue()->topic;
-    auto [it, added] = topic_index.emplace(topic, request.topic_data.size());
-    if (added) {
+    // A request names a handful of topics at most: a scan beats building an index for it.
+    size_t index = 0;
+    while (index < request.topic_data.size() && request.topic_data[index].name != topic) ++index;
+    if (index == request.topic_data.size()) {
       auto& td = request.topic_data.emplace_back();
       td.name = topic;
       const client::TopicMetadata* t = metadata_.topic(topic);
@@ -302,7 +303,7 @@ void Sender::SendProduce(int32_t node, std::vector<std::unique_ptr<ProducerBatch
         all_ids_known = false;
       }
     }
-    auto& pd = request.topic_data[it->second].partition_data.emplace_back();
+    auto& pd = request.topic_data[index].partition_data.emplace_back();
     pd.index = batch->queue()->partition;
     pd.records = protocol::RecordsView(batch->sealed_bytes());
   }
