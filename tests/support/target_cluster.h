@@ -28,6 +28,8 @@
 // 77 (ctest's "skipped") when there is no target.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -174,6 +176,17 @@ class TargetCluster {
   std::unique_ptr<EmbeddedCluster> embedded_;
   std::unique_ptr<MockKafkaCluster> mock_;
 };
+
+// A base for the timestamps scenarios give their records: an hour before the program started, so
+// fixed for the run (tests compare timestamps exactly) and recent. A constant from years ago once
+// made a read fail with OFFSET_OUT_OF_RANGE: Kafka's retention (7 days by default) deleted the
+// records' segment as soon as its periodic check ran, moving the log start past offset 0.
+inline int64_t RecentBaseTimestampMs() {
+  static const int64_t base = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch() - std::chrono::hours(1))
+                                  .count();
+  return base;
+}
 
 // The target of this scenario program (set by RunScenarios before any test runs).
 inline TargetCluster*& CurrentTarget() {

@@ -38,7 +38,7 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 constexpr auto kDeadline = std::chrono::seconds(90);
-constexpr int64_t kBaseTimestamp = 1'700'000'000'000;
+const int64_t kBaseTimestamp = testing::RecentBaseTimestampMs();
 
 const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 

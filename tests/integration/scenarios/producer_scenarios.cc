@@ -50,7 +50,7 @@ const std::string& Bootstrap() { return testing::Target().bootstrap(); }
 
 constexpr auto kWait = std::chrono::seconds(60);
 constexpr int32_t kPartitions = 3;
-constexpr int64_t kBaseTimestamp = 1'690'000'000'000;
+const int64_t kBaseTimestamp = testing::RecentBaseTimestampMs();
 
 bool ThreeNodes() { return testing::Target().brokers() >= 3; }
 int16_t ReplicationFactor() { return ThreeNodes() ? 3 : 1; }
