@@ -267,10 +267,18 @@ void BrokerConnection::ReadAvailable() {
       in_.reserve(consumed + 4 + static_cast<size_t>(size));
       break;
     }
+    if (consumed == 0 && in_.size() == 4 + static_cast<size_t>(size)) {
+      // The buffer holds exactly this frame, as it does for a large fetch response read into the
+      // room reserved for it: hand the buffer over rather than copy megabytes (profiles of
+      // consuming 1 KiB records showed that copy as a fifth of the client's CPU).
+      util::ByteBuffer whole = std::move(in_);
+      HandleFrame(std::move(whole), 4);
+      return;  // in_ is empty now (and reset if the frame closed the connection)
+    }
     util::ByteBuffer frame(static_cast<size_t>(size));
     frame.Append(in_.data() + consumed + 4, static_cast<size_t>(size));
     consumed += 4 + static_cast<size_t>(size);
-    HandleFrame(std::move(frame));
+    HandleFrame(std::move(frame), 0);
   }
   if (fd_ < 0) return;  // closed while handling: Close() reset the buffer
   if (consumed == in_.size()) {
@@ -281,14 +289,14 @@ void BrokerConnection::ReadAvailable() {
   }
 }
 
-void BrokerConnection::HandleFrame(util::ByteBuffer frame) {
+void BrokerConnection::HandleFrame(util::ByteBuffer frame, size_t start) {
   if (in_flight_.empty()) {
     Close(Status(ErrorCode::kLocalMalformed, "unsolicited response from broker " + std::to_string(node_id_)));
     return;
   }
   InFlight call = std::move(in_flight_.front());
   in_flight_.pop_front();
-  protocol::Reader r(frame.span());
+  protocol::Reader r(frame.span().subspan(start));
   protocol::ResponseHeader header;
   header.Read(r, protocol::ResponseHeaderVersion(call.request.key, call.version));
   if (!r.ok() || header.correlation_id != call.correlation_id) {

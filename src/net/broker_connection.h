@@ -122,7 +122,8 @@ class BrokerConnection final : public IoHandler {
   void Transmit(OutgoingRequest request);
   void DrainQueue();
   void ReadAvailable();
-  void HandleFrame(util::ByteBuffer frame);
+  // A response's bytes from `start` on (what precedes it, if anything, is the size prefix).
+  void HandleFrame(util::ByteBuffer frame, size_t start);
   void FailQueuedPastDeadline();
   void Flush();
   void CompleteWritten();
