@@ -193,14 +193,8 @@ Measurement KclientLatency(const Workload& w) {
   } outcomes{&slots, &failures};
   ProducerRecord record;
   record.topic = w.topic;
-  const std::vector<std::string> values = MakeValues(std::max(w.value_size, 16));
-  std::string value = values[0];
-  Pacer pacer(w.rate);
   MeasureWindow window;
-  for (long i = 0; i < slots.total(); ++i) {
-    if (i == w.warmup) window.Start();
-    value = ValueFor(values, i);
-    slots.Intend(i, pacer.WaitFor(i), &value);
+  SendPaced(w, &slots, &window, [&](long i, const std::string& value) {
     record.value = value;
     if (w.keyed) record.key = Keys()[static_cast<size_t>(i % 1000)];
     producer->Produce(record, [o = &outcomes, i](const Result<RecordMetadata>& r) {
@@ -210,7 +204,7 @@ Measurement KclientLatency(const Workload& w) {
         o->failures->fetch_add(1, std::memory_order_relaxed);
       }
     });
-  }
+  });
   (void)producer->Flush();
   reader.join();
   window.Stop(&m);

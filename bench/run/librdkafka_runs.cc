@@ -209,18 +209,12 @@ Measurement LibrdkafkaLatency(const Workload& w) {
     }
   });
 
-  const std::vector<std::string> values = MakeValues(std::max(w.value_size, 16));
-  std::string value = values[0];
-  Pacer pacer(w.rate);
   MeasureWindow window;
-  for (long i = 0; i < slots.total(); ++i) {
-    if (i == w.warmup) window.Start();
-    value = ValueFor(values, i);
-    slots.Intend(i, pacer.WaitFor(i), &value);
+  SendPaced(w, &slots, &window, [&](long i, const std::string& value) {
     const std::string key = w.keyed ? Key(i) : std::string();
     producer.Produce(value, w.keyed ? &key : nullptr, reinterpret_cast<void*>(static_cast<uintptr_t>(i)),
                      &deliveries);
-  }
+  });
   rd_kafka_flush(producer.rk, 60000);
   reader.join();
   stop.store(true);

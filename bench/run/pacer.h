@@ -1,12 +1,17 @@
-// Pacer: the intended send times of a fixed-rate run, and waiting for each.
+// Pacer: the intended send times of a fixed-rate run, and waiting for each; SendPaced: a latency
+// run's sending loop on top of it.
 // Thread-safety: one owner thread.
 #pragma once
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <vector>
 
+#include "run/latency_slots.h"
 #include "run/window.h"
 
 namespace kclient::bench {
@@ -28,6 +33,22 @@ class Pacer {
   const int64_t period_ns_;
   const int64_t start_ns_;
 };
+
+// The sending half of a latency run, the same for every client: each record waits for its turn
+// in the schedule, gets its value stamped (LatencySlots::Intend) and goes to send(index, value);
+// the window opens at the first record after the warm-up.
+template <typename Send>
+void SendPaced(const Workload& w, LatencySlots* slots, MeasureWindow* window, Send&& send) {
+  const std::vector<std::string> values = MakeValues(std::max(w.value_size, 16));
+  std::string value = values[0];
+  Pacer pacer(w.rate);
+  for (long i = 0; i < slots->total(); ++i) {
+    if (i == w.warmup) window->Start();
+    value = ValueFor(values, i);  // same size: copied into the existing capacity
+    slots->Intend(i, pacer.WaitFor(i), &value);
+    send(i, value);
+  }
+}
 
 // When a latency run's reader gives up waiting for its records: the schedule's length, plus a
 // minute for a slow broker.
