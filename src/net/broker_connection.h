@@ -122,6 +122,8 @@ class BrokerConnection final : public IoHandler {
   void Transmit(OutgoingRequest request);
   void DrainQueue();
   void ReadAvailable();
+  // Handles every complete frame at the front of in_ and keeps the rest.
+  void HandleCompleteFrames();
   // A response's bytes from `start` on (what precedes it, if anything, is the size prefix).
   void HandleFrame(util::ByteBuffer frame, size_t start);
   void FailQueuedPastDeadline();
