@@ -14,6 +14,11 @@ namespace {
 
 Status Corrupt(std::string why) { return Status(ErrorCode::kCorruptMessage, std::move(why)); }
 
+// a + b with two's-complement wrap-around, as Java's long arithmetic.
+int64_t WrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+
 size_t BytesFieldSize(std::optional<ByteSpan> b) {
   if (!b) return static_cast<size_t>(util::VarintSize32(-1));
   return static_cast<size_t>(util::VarintSize32(static_cast<int32_t>(b->size()))) + b->size();
@@ -310,8 +315,10 @@ bool RecordIterator::Next(Record* out) {
     Fail("record offset delta outside the batch");
     return false;
   }
-  out->offset = header_.base_offset + offset_delta;
-  out->timestamp = header_.log_append_time() ? header_.max_timestamp : header_.base_timestamp + ts_delta;
+  // Wrapping additions, as Java's longs: a corrupt or hostile batch near the end of the int64
+  // range must not be undefined behaviour.
+  out->offset = WrappingAdd(header_.base_offset, offset_delta);
+  out->timestamp = header_.log_append_time() ? header_.max_timestamp : WrappingAdd(header_.base_timestamp, ts_delta);
   pos_ = record_end;
   --remaining_;
   return true;

@@ -289,6 +289,31 @@ TEST(RecordBatchTest, ManyRecordsWithCompression) {
   ExpectRecords(batch, records, 0);
 }
 
+// A batch at the very end of the int64 range: Java's DefaultRecordBatch adds the deltas as longs,
+// which wrap; found by the record-batch fuzzer as signed overflow here.
+TEST(RecordBatchTest, OffsetAndTimestampDeltasWrapAsJavasLongsDo) {
+  RecordBatchBuilder b;
+  b.Append(1000, std::nullopt, Span("a"));
+  b.Append(1001, std::nullopt, Span("b"));
+  ByteSpan sealed;
+  ASSERT_TRUE(b.Finish({}, &sealed).ok());
+  ByteVec batch = Copy(sealed);
+  util::StoreBE64(batch.data(), static_cast<uint64_t>(INT64_MAX));                         // base offset
+  util::StoreBE64(batch.data() + kBaseTimestampOffset, static_cast<uint64_t>(INT64_MAX));  // base timestamp
+  Reseal(batch);
+  RecordBatchHeader h;
+  ASSERT_TRUE(RecordBatchHeader::Parse(batch, &h).ok());
+  util::ByteBuffer scratch;
+  RecordIterator it(h, batch, &scratch, SIZE_MAX);
+  Record r;
+  ASSERT_TRUE(it.Next(&r));
+  EXPECT_EQ(r.offset, INT64_MAX);
+  EXPECT_EQ(r.timestamp, INT64_MAX);
+  ASSERT_TRUE(it.Next(&r)) << it.status().ToString();
+  EXPECT_EQ(r.offset, INT64_MIN);
+  EXPECT_EQ(r.timestamp, INT64_MIN);
+}
+
 TEST(RecordBatchTest, RecordSizePredictsGrowth) {
   RecordBatchBuilder b;
   EXPECT_EQ(b.estimated_size(), static_cast<size_t>(kRecordBatchHeaderSize));
